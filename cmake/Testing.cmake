@@ -31,3 +31,24 @@ function(ringcast_fuzz_target)
             sh -c "mkdir -p '${work}' && exec '$<TARGET_FILE:${ARG_NAME}>' -runs=${RINGCAST_FUZZ_RUNS} -max_total_time=${RINGCAST_FUZZ_SECONDS} -max_len=8192 '${work}' '${corpus}'")
   set_tests_properties(${ARG_NAME} PROPERTIES LABELS "fuzz" TIMEOUT 300)
 endfunction()
+
+# ringcast_glob_unit_test(NAME name LIBRARIES ...): one GoogleTest binary of every *_test.cpp in
+# the current folder.
+function(ringcast_glob_unit_test)
+  cmake_parse_arguments(ARG "" "NAME" "LIBRARIES;LABELS" ${ARGN})
+  file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*_test.cpp)
+  if(sources)
+    ringcast_unit_test(NAME ${ARG_NAME} SOURCES ${sources} LIBRARIES ${ARG_LIBRARIES} LABELS ${ARG_LABELS})
+  endif()
+endfunction()
+
+# ringcast_glob_fuzz_targets(LIBRARIES ...): one libFuzzer target per *_fuzz.cpp in the current
+# folder, named after the file (rtp_packet_fuzz.cpp -> rtp_packet_fuzz).
+function(ringcast_glob_fuzz_targets)
+  cmake_parse_arguments(ARG "" "" "LIBRARIES" ${ARGN})
+  file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*_fuzz.cpp)
+  foreach(source IN LISTS sources)
+    get_filename_component(name ${source} NAME_WE)
+    ringcast_fuzz_target(NAME ${name} SOURCES ${source} LIBRARIES ${ARG_LIBRARIES})
+  endforeach()
+endfunction()
