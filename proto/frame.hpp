@@ -24,9 +24,9 @@ std::string encode_frame(const control::Envelope& envelope);
 
 enum class FrameError {
   kNone,
-  kTooLarge,        // the length prefix exceeds kMaxFramePayload
-  kMalformed,       // the payload is not a valid Envelope
-  kTruncated,       // the stream ended inside a frame
+  kTooLarge,   // the length prefix exceeds kMaxFramePayload
+  kMalformed,  // the payload is not a valid Envelope
+  kTruncated,  // the stream ended inside a frame
 };
 
 std::string_view to_string(FrameError error);

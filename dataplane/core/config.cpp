@@ -10,8 +10,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <set>
 #include <toml++/toml.h>
+#include <set>
 
 namespace ringcast::core {
 namespace {

@@ -1,0 +1,90 @@
+// ringcast-dataplane: the per-core forwarding engine. See docs/architecture.md.
+#include <signal.h>
+#include <sys/signalfd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+
+#include "control/control_server.hpp"
+#include "core/config.hpp"
+#include "core/runtime.hpp"
+#include "net/socket.hpp"
+
+namespace {
+
+constexpr int kExitStartupFailure = 1;
+constexpr int kExitConfigError = 2;
+
+// Signals are taken from a signalfd by the control thread's ring, so they are blocked in every
+// thread (threads inherit the mask from main).
+ringcast::net::FileDescriptor block_stop_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return ringcast::net::FileDescriptor(signalfd(-1, &signals, SFD_CLOEXEC));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"ringcast-dataplane: per-core io_uring media forwarding engine"};
+  std::string config_path;
+  app.add_option("--config", config_path, "TOML configuration file (embedded defaults without it)");
+  app.set_version_flag("--version", RINGCAST_VERSION);
+  CLI11_PARSE(app, argc, argv);
+
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ dataplane: %v");
+  ringcast::net::FileDescriptor signal_fd = block_stop_signals();
+
+  ringcast::core::DataplaneConfig config;
+  std::unique_ptr<ringcast::core::Runtime> runtime;
+  ringcast::net::FileDescriptor control_socket;
+  try {
+    config = config_path.empty() ? ringcast::core::default_dataplane_config()
+                                 : ringcast::core::load_dataplane_config(config_path);
+    ringcast::core::resolve_cores(config);
+    ringcast::net::SocketResult listening =
+        ringcast::net::listen_unix_socket(config.control_socket);
+    if (!listening.ok()) {
+      throw ringcast::core::ConfigError("dataplane.control_socket: " + listening.error);
+    }
+    control_socket = std::move(listening.fd);
+    runtime = std::make_unique<ringcast::core::Runtime>(config);
+  } catch (const ringcast::core::ConfigError& error) {
+    if (control_socket.valid()) {
+      std::filesystem::remove(config.control_socket);
+    }
+    fmt::print(stderr, "ringcast-dataplane: configuration error: {}\n", error.what());
+    return kExitConfigError;
+  }
+
+  try {
+    runtime->start();
+  } catch (const std::exception& error) {
+    std::filesystem::remove(config.control_socket);
+    fmt::print(stderr, "ringcast-dataplane: cannot start: {}\n", error.what());
+    return kExitStartupFailure;
+  }
+
+  ringcast::control::ControlServer server(config, *runtime, std::move(control_socket),
+                                          std::move(signal_fd));
+  for (size_t i = 0; i < runtime->shard_count(); ++i) {
+    const auto& shard = runtime->shard(i);
+    spdlog::info("shard {} on core {}: udp {}:{} (ring: {})", shard.index(), shard.core(),
+                 config.listen_ip, shard.udp_port(), fmt::join(shard.ring_features(), ", "));
+  }
+  spdlog::info("control socket {}", config.control_socket.string());
+  std::fflush(stdout);
+
+  server.run();
+  std::filesystem::remove(config.control_socket);
+  spdlog::info("stopped");
+  return 0;
+}
