@@ -30,6 +30,7 @@ function(ringcast_fuzz_target)
     COMMAND ${CMAKE_COMMAND} -E env ASAN_OPTIONS=detect_leaks=1
             sh -c "mkdir -p '${work}' && exec '$<TARGET_FILE:${ARG_NAME}>' -runs=${RINGCAST_FUZZ_RUNS} -max_total_time=${RINGCAST_FUZZ_SECONDS} -max_len=8192 '${work}' '${corpus}'")
   set_tests_properties(${ARG_NAME} PROPERTIES LABELS "fuzz" TIMEOUT 300)
+  set_property(GLOBAL APPEND PROPERTY RINGCAST_FUZZ_TARGETS ${ARG_NAME})
 endfunction()
 
 # ringcast_glob_unit_test(NAME name LIBRARIES ...): one GoogleTest binary of every *_test.cpp in
