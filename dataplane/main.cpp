@@ -31,6 +31,10 @@ ringcast::net::FileDescriptor block_stop_signals() {
   return ringcast::net::FileDescriptor(signalfd(-1, &signals, SFD_CLOEXEC));
 }
 
+// Creates each shard's modules on that shard's thread. The SFU and RTMP modules register here as
+// they land.
+void install_shard_modules(ringcast::core::Shard& /*shard*/) {}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -56,7 +60,7 @@ int main(int argc, char** argv) {
       throw ringcast::core::ConfigError("dataplane.control_socket: " + listening.error);
     }
     control_socket = std::move(listening.fd);
-    runtime = std::make_unique<ringcast::core::Runtime>(config);
+    runtime = std::make_unique<ringcast::core::Runtime>(config, install_shard_modules);
   } catch (const ringcast::core::ConfigError& error) {
     if (control_socket.valid()) {
       std::filesystem::remove(config.control_socket);

@@ -19,6 +19,7 @@ enum class Op : uint8_t {
   kStreamSend = 6,  // send on a stream connection
   kSignal = 7,      // read of the signalfd
   kCancel = 8,      // an async cancel; its completion carries nothing we need
+  kModule = 9,      // owned by a module registered with Shard::register_completion_handler
 };
 
 constexpr uint64_t make_user_data(Op op, uint64_t id) {

@@ -11,8 +11,10 @@ namespace {
 constexpr size_t kCrossShardQueueCapacity = 1024;
 }  // namespace
 
-Runtime::Runtime(const DataplaneConfig& config)
-    : config_(config), mesh_(config.cores.size() + 1, kCrossShardQueueCapacity) {
+Runtime::Runtime(const DataplaneConfig& config, ModuleInstaller install_modules)
+    : config_(config),
+      install_modules_(std::move(install_modules)),
+      mesh_(config.cores.size() + 1, kCrossShardQueueCapacity) {
   for (size_t i = 0; i < config.cores.size(); ++i) {
     const auto port = static_cast<uint16_t>(config.udp_port_base + i);
     net::SocketResult socket = net::open_udp_socket(config.listen_ip, port);
@@ -36,9 +38,12 @@ void Runtime::start() {
   // Threads read this after start() returns, so it lives as long as the Runtime.
   start_ = std::make_unique<StartState>(shards_.size());
   for (size_t i = 0; i < shards_.size(); ++i) {
-    threads_.emplace_back([state = start_.get(), i, shard = shards_[i].get()] {
+    threads_.emplace_back([this, state = start_.get(), i, shard = shards_[i].get()] {
       try {
         shard->prepare();
+        if (install_modules_) {
+          install_modules_(*shard);
+        }
       } catch (const std::exception& error) {
         state->errors[i] = error.what();
       }

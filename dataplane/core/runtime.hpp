@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <latch>
 #include <memory>
 #include <string>
@@ -20,7 +21,10 @@ class Runtime {
  public:
   // `config.cores` must be resolved (see resolve_cores). Throws ConfigError naming
   // dataplane.udp_port_base or dataplane.listen_ip when a socket cannot be bound.
-  explicit Runtime(const DataplaneConfig& config);
+  // `install_modules` runs on each shard's thread once its ring is up, before the loop starts:
+  // it creates the shard's modules (SFU, RTMP, ...) and registers their handlers.
+  using ModuleInstaller = std::function<void(Shard&)>;
+  Runtime(const DataplaneConfig& config, ModuleInstaller install_modules);
   ~Runtime();
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
@@ -44,6 +48,7 @@ class Runtime {
 
  private:
   const DataplaneConfig& config_;
+  ModuleInstaller install_modules_;
   CrossShardMesh mesh_;
   std::vector<net::FileDescriptor> udp_sockets_;
   std::vector<std::unique_ptr<Shard>> shards_;

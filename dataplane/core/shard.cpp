@@ -147,6 +147,14 @@ void Shard::handle_completion(const io_uring_cqe& cqe) {
     case Op::kSend:
       handle_send(cqe);
       break;
+    case Op::kModule: {
+      const uint64_t id = id_of(cqe.user_data);
+      const auto slot = static_cast<size_t>(id >> 40);
+      if (slot < completion_handlers_.size()) {
+        completion_handlers_[slot]->on_completion(cqe, id & ((uint64_t{1} << 40) - 1));
+      }
+      break;
+    }
     case Op::kWake:
     case Op::kCancel:
       // A wake only interrupts the wait; inbound queues are drained every turn.
@@ -231,8 +239,20 @@ void Shard::request_stop() { stopping_ = true; }
 
 void Shard::teardown() {
   mesh_.publish_ring_fd(setup_.mailbox_endpoint, -1);
+  // Modules first: they may own registered buffers or in-flight state tied to the ring.
+  while (!modules_.empty()) {
+    modules_.pop_back();
+  }
+  datagram_handler_ = nullptr;
+  completion_handlers_.clear();
+  counter_sources_.clear();
   receive_buffers_.reset();
   ring_.reset();
+}
+
+uint16_t Shard::register_completion_handler(CompletionHandler* handler) {
+  completion_handlers_.push_back(handler);
+  return static_cast<uint16_t>(completion_handlers_.size() - 1);
 }
 
 void Shard::add_counter_source(const CounterSource* source) { counter_sources_.push_back(source); }

@@ -39,6 +39,21 @@ class CounterSource {
   virtual void visit_counters(const CounterVisitor& visit) const = 0;
 };
 
+// A module on a shard (the RTMP server, ...) that submits its own io_uring operations. It tags
+// each SQE with Shard::module_user_data(slot, object) and gets the completion back here.
+class CompletionHandler {
+ public:
+  virtual ~CompletionHandler() = default;
+  virtual void on_completion(const io_uring_cqe& cqe, uint64_t object) = 0;
+};
+
+// A per-shard part of the data plane (the SFU, the RTMP server), created on the shard's thread
+// after the ring is up and destroyed there before the ring goes away.
+class ShardModule {
+ public:
+  virtual ~ShardModule() = default;
+};
+
 struct ShardSetup {
   unsigned index = 0;
   unsigned core = 0;
@@ -88,6 +103,28 @@ class Shard {
   // Visits the shard's counters, then every registered source's.
   void visit_counters(const CounterVisitor& visit) const;
 
+  // Modules live as long as the shard's loop. module<T>() finds one by type (control path).
+  void add_module(std::unique_ptr<ShardModule> module) { modules_.push_back(std::move(module)); }
+  template <typename T>
+  T* module() {
+    for (auto& module : modules_) {
+      if (auto* found = dynamic_cast<T*>(module.get())) {
+        return found;
+      }
+    }
+    return nullptr;
+  }
+
+  // Modules that submit their own operations: register once, then tag SQEs with
+  // module_user_data(slot, object); object ids must fit in 40 bits.
+  uint16_t register_completion_handler(CompletionHandler* handler);
+  static uint64_t module_user_data(uint16_t slot, uint64_t object) {
+    return make_user_data(Op::kModule,
+                          (uint64_t{slot} << 40) | (object & ((uint64_t{1} << 40) - 1)));
+  }
+  // The shard's ring, for modules queueing their own SQEs (submitted with the turn's one submit).
+  IoRing& ring() { return *ring_; }
+
   // Send path: take a buffer, fill data/length/destination, hand it to send(). The buffer comes
   // back to the pool when the kernel completes the send. Returns null when the pool is empty
   // (counted as tx_no_buffer).
@@ -119,6 +156,8 @@ class Shard {
   bool stopping_ = false;
 
   DatagramHandler* datagram_handler_ = nullptr;
+  std::vector<CompletionHandler*> completion_handlers_;
+  std::vector<std::unique_ptr<ShardModule>> modules_;
   std::vector<const CounterSource*> counter_sources_;
   ShardCounters counters_;
 };
