@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "control/control_server.hpp"
+#include "core/allocation_counter.hpp"
 #include "core/config.hpp"
 #include "core/runtime.hpp"
 #include "net/socket.hpp"
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ dataplane: %v");
+  ringcast::core::AllocationCounter::install();
   ringcast::net::FileDescriptor signal_fd = block_stop_signals();
 
   ringcast::core::DataplaneConfig config;

@@ -48,7 +48,7 @@ void ControlService::handle(const pb::Request& request, Reply reply) {
     case pb::Request::kGetStats:
       get_stats(std::move(reply));
       return;
-    case pb::Request::KIND_NOT_SET:
+    default:
       break;
   }
   response.mutable_error()->set_code(pb::ERROR_CODE_BAD_REQUEST);

@@ -1,5 +1,7 @@
 #include "core/shard.hpp"
 
+#include "core/allocation_counter.hpp"
+
 #include <pthread.h>
 #include <sched.h>
 #include <time.h>
@@ -266,6 +268,10 @@ void Shard::visit_counters(const CounterVisitor& visit) const {
   snapshot.cross_shard_tasks_sent = mailbox_->tasks_sent();
   snapshot.cross_shard_wakes_sent = mailbox_->wakes_sent();
   snapshot.for_each([&](std::string_view name, uint64_t value) { visit(name, value); });
+  // Read on the shard's own thread (GetStats runs here), so it is this shard's count.
+  if (AllocationCounter::available()) {
+    visit("heap_allocations", AllocationCounter::thread_allocations());
+  }
   for (const CounterSource* source : counter_sources_) {
     source->visit_counters(visit);
   }
