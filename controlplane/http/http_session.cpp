@@ -1,5 +1,7 @@
 #include "http/http_session.hpp"
 
+#include <chrono>
+
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
@@ -13,6 +15,16 @@ namespace ringcast::controlplane::http {
 namespace beast = boost::beast;
 namespace beast_http = boost::beast::http;
 
+namespace {
+
+// Bounds on reading and discarding after an error answer: enough for a client to notice the
+// answer and stop sending, never enough to tie the connection up.
+constexpr std::chrono::milliseconds kLingerTimeout{1000};
+constexpr uint64_t kLingerBytes = 1024 * 1024;
+constexpr size_t kLingerChunk = 16 * 1024;
+
+}  // namespace
+
 HttpSession::HttpSession(uint64_t id, boost::asio::ip::tcp::socket socket, const Router& router,
                          const HttpLimits& limits, HttpSessionListener& listener)
     : id_(id), stream_(std::move(socket)), router_(router), limits_(limits), listener_(listener) {}
@@ -21,8 +33,8 @@ void HttpSession::start() { read_request(); }
 
 void HttpSession::shut_down() {
   stopping_ = true;
-  if (state_ == State::kReading) {
-    // Cancels the pending read; on_read then closes.
+  if (state_ == State::kReading || state_ == State::kLingering) {
+    // Cancels the pending read; its handler then closes.
     stream_.cancel();
   }
 }
@@ -73,13 +85,13 @@ void HttpSession::reject(beast::error_code error) {
         error_response(beast_http::status::bad_request, "bad_request", error.message(), 11, false);
   }
   // The parser cannot resynchronise after an error, so the connection ends with this answer.
-  stopping_ = true;
+  linger_after_write_ = true;
   write_response(std::move(response));
 }
 
 void HttpSession::write_response(Response response) {
   state_ = State::kWriting;
-  if (stopping_) {
+  if (stopping_ || linger_after_write_) {
     response.keep_alive(false);
   }
   response_.emplace(std::move(response));
@@ -92,11 +104,37 @@ void HttpSession::write_response(Response response) {
 void HttpSession::on_write(beast::error_code error) {
   const bool keep_alive = response_->keep_alive();
   response_.reset();
+  if (!error && linger_after_write_ && !stopping_) {
+    linger();
+    return;
+  }
   if (error || stopping_ || !keep_alive) {
     close();
     return;
   }
   read_request();
+}
+
+// A rejected client may still be sending the rest of its request. Closing a socket with unread
+// data makes the kernel send RST, and an RST can destroy the error answer before the client has
+// read it (RFC 9112, section 9.6). So: send FIN, read and discard for a while, then close.
+void HttpSession::linger() {
+  if (state_ != State::kLingering) {
+    state_ = State::kLingering;
+    beast::error_code ignored;
+    stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(kLingerTimeout);
+    buffer_.clear();
+  }
+  stream_.async_read_some(buffer_.prepare(kLingerChunk),
+                          [self = shared_from_this()](beast::error_code error, size_t bytes) {
+                            self->lingered_bytes_ += bytes;
+                            if (error || self->stopping_ || self->lingered_bytes_ > kLingerBytes) {
+                              self->close();
+                              return;
+                            }
+                            self->linger();
+                          });
 }
 
 void HttpSession::close() {

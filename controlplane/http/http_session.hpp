@@ -39,7 +39,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void shut_down();
 
  private:
-  enum class State { kReading, kWriting, kClosed };
+  enum class State { kReading, kWriting, kLingering, kClosed };
 
   void read_request();
   void on_read(boost::beast::error_code error);
@@ -47,6 +47,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_write(boost::beast::error_code error);
   // Answers a request that could not be parsed, then closes.
   void reject(boost::beast::error_code error);
+  // Discards what the client still sends after an error answer, then closes (see the .cpp).
+  void linger();
   void close();
 
   uint64_t id_;
@@ -61,6 +63,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::optional<Response> response_;
   State state_ = State::kReading;
   bool stopping_ = false;
+  bool linger_after_write_ = false;
+  uint64_t lingered_bytes_ = 0;
 };
 
 }  // namespace ringcast::controlplane::http
