@@ -18,6 +18,8 @@ const char* rtp_error_name(RtpError error) {
       return "extension_past_end";
     case RtpError::kBadPadding:
       return "bad_padding";
+    case RtpError::kBadExtension:
+      return "bad_extension";
     case RtpError::kCount:
       break;
   }

@@ -16,7 +16,10 @@ enum class RtpError : uint8_t {
   kCsrcPastEnd,       // CC * 4 bytes of CSRC run past the end
   kExtensionPastEnd,  // X set, but the extension header or its length runs past the end
   kBadPadding,        // P set with a zero count, or a count larger than the payload area
-  kCount,             // number of reasons, for counter arrays
+  // An extension element runs past its block. Never returned by parse(), which leaves the
+  // elements to be checked when they are walked (find_extension, remap_extension_ids).
+  kBadExtension,
+  kCount,  // number of reasons, for counter arrays
 };
 
 inline constexpr size_t kRtpErrorCount = static_cast<size_t>(RtpError::kCount);
@@ -109,7 +112,7 @@ class RtpPacket {
 
   // Rewrites every element's id through `map` in place. Ids that do not fit the block's form
   // (a one-byte block holds 1..14) are removed like a map value of 0. Returns false if the block
-  // is malformed (elements before the fault are already rewritten; the caller should drop).
+  // is malformed (elements before the fault are already rewritten; drop as kBadExtension).
   bool remap_extension_ids(const RtpExtensionIdMap& map);
 
   void set_marker(bool marker);
