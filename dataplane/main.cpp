@@ -15,6 +15,7 @@
 #include "core/config.hpp"
 #include "core/runtime.hpp"
 #include "net/socket.hpp"
+#include "rtc/sfu.hpp"
 
 namespace {
 
@@ -32,9 +33,13 @@ ringcast::net::FileDescriptor block_stop_signals() {
   return ringcast::net::FileDescriptor(signalfd(-1, &signals, SFD_CLOEXEC));
 }
 
-// Creates each shard's modules on that shard's thread. The SFU and RTMP modules register here as
-// they land.
-void install_shard_modules(ringcast::core::Shard& /*shard*/) {}
+// Creates each shard's modules on that shard's thread.
+ringcast::core::Runtime::ModuleInstaller shard_modules(
+    const ringcast::core::DataplaneConfig& config) {
+  return [&config](ringcast::core::Shard& shard) {
+    shard.add_module(std::make_unique<ringcast::rtc::Sfu>(shard, config.announced_ip));
+  };
+}
 
 }  // namespace
 
@@ -62,7 +67,7 @@ int main(int argc, char** argv) {
       throw ringcast::core::ConfigError("dataplane.control_socket: " + listening.error);
     }
     control_socket = std::move(listening.fd);
-    runtime = std::make_unique<ringcast::core::Runtime>(config, install_shard_modules);
+    runtime = std::make_unique<ringcast::core::Runtime>(config, shard_modules(config));
   } catch (const ringcast::core::ConfigError& error) {
     if (control_socket.valid()) {
       std::filesystem::remove(config.control_socket);

@@ -4,6 +4,8 @@
 
 #include <memory>
 
+#include "rtc/sfu.hpp"
+
 namespace ringcast::control {
 
 namespace pb = ringcast::control;
@@ -48,12 +50,148 @@ void ControlService::handle(const pb::Request& request, Reply reply) {
     case pb::Request::kGetStats:
       get_stats(std::move(reply));
       return;
-    default:
+    case pb::Request::kCreateRouter:
+    case pb::Request::kCloseRouter:
+    case pb::Request::kCreatePlainTransport:
+    case pb::Request::kConnectPlainTransport:
+    case pb::Request::kCloseTransport:
+    case pb::Request::kProduce:
+    case pb::Request::kPauseProducer:
+    case pb::Request::kResumeProducer:
+    case pb::Request::kCloseProducer:
+    case pb::Request::kConsume:
+    case pb::Request::kPauseConsumer:
+    case pb::Request::kResumeConsumer:
+    case pb::Request::kCloseConsumer:
+    case pb::Request::kGetObjectStats:
+    case pb::Request::kRequestKeyFrame:
+      forward_to_shard(request, std::move(reply));
+      return;
+    case pb::Request::KIND_NOT_SET:
       break;
   }
   response.mutable_error()->set_code(pb::ERROR_CODE_BAD_REQUEST);
   response.mutable_error()->set_reason("request has no kind this data plane understands");
   reply(std::move(response));
+}
+
+std::optional<uint32_t> ControlService::shard_for(const pb::Request& request,
+                                                  std::string& error) const {
+  auto lookup = [&](const std::string& id) -> std::optional<uint32_t> {
+    auto found = shard_of_.find(id);
+    if (found == shard_of_.end()) {
+      error = "no object '" + id + "' on this node";
+      return std::nullopt;
+    }
+    return found->second;
+  };
+  switch (request.kind_case()) {
+    case pb::Request::kCreateRouter: {
+      const pb::CreateRouter& create = request.create_router();
+      if (auto existing = shard_of_.find(create.router_id()); existing != shard_of_.end()) {
+        return existing->second;  // idempotent: the router stays where it is
+      }
+      if (create.shard() >= runtime_.shard_count()) {
+        error = "shard " + std::to_string(create.shard()) + " does not exist (this node has " +
+                std::to_string(runtime_.shard_count()) + ")";
+        return std::nullopt;
+      }
+      return create.shard();
+    }
+    case pb::Request::kCloseRouter:
+      return lookup(request.close_router().id());
+    case pb::Request::kCreatePlainTransport:
+      return lookup(request.create_plain_transport().router_id());
+    case pb::Request::kConnectPlainTransport:
+      return lookup(request.connect_plain_transport().transport_id());
+    case pb::Request::kCloseTransport:
+      return lookup(request.close_transport().id());
+    case pb::Request::kProduce:
+      return lookup(request.produce().transport_id());
+    case pb::Request::kPauseProducer:
+      return lookup(request.pause_producer().id());
+    case pb::Request::kResumeProducer:
+      return lookup(request.resume_producer().id());
+    case pb::Request::kCloseProducer:
+      return lookup(request.close_producer().id());
+    case pb::Request::kConsume:
+      return lookup(request.consume().transport_id());
+    case pb::Request::kPauseConsumer:
+      return lookup(request.pause_consumer().id());
+    case pb::Request::kResumeConsumer:
+      return lookup(request.resume_consumer().id());
+    case pb::Request::kCloseConsumer:
+      return lookup(request.close_consumer().id());
+    case pb::Request::kGetObjectStats:
+      return lookup(request.get_object_stats().id());
+    case pb::Request::kRequestKeyFrame:
+      return lookup(request.request_key_frame().id());
+    default:
+      error = "not an SFU request";
+      return std::nullopt;
+  }
+}
+
+void ControlService::forward_to_shard(const pb::Request& request, Reply reply) {
+  std::string error;
+  const std::optional<uint32_t> shard_index = shard_for(request, error);
+  if (!shard_index) {
+    pb::Response response;
+    response.mutable_error()->set_code(pb::ERROR_CODE_NOT_FOUND);
+    response.mutable_error()->set_reason(error);
+    reply(std::move(response));
+    return;
+  }
+  core::Shard* shard = &runtime_.shard(*shard_index);
+  const size_t control_endpoint = runtime_.control_endpoint();
+  // The reply comes back through the shard's queue to this thread, which then records where
+  // the created objects live (or forgets the closed ones) before answering.
+  auto on_response = [this, index = *shard_index, reply = std::move(reply)](pb::Response response) {
+    if (!response.has_error()) {
+      const std::string* created = nullptr;
+      switch (response.kind_case()) {
+        case pb::Response::kRouter:
+          created = &response.router().router_id();
+          break;
+        case pb::Response::kTransport:
+          created = &response.transport().transport_id();
+          break;
+        case pb::Response::kProducer:
+          created = &response.producer().producer_id();
+          break;
+        case pb::Response::kConsumer:
+          created = &response.consumer().consumer_id();
+          break;
+        default:
+          break;
+      }
+      if (created != nullptr) {
+        shard_of_[*created] = index;
+      }
+      for (const std::string& closed : response.closed_object_ids()) {
+        shard_of_.erase(closed);
+      }
+    }
+    reply(std::move(response));
+  };
+  mailbox_.send(*shard_index, [shard, request, control_endpoint, on_response]() {
+    rtc::Sfu* sfu = shard->module<rtc::Sfu>();
+    pb::Response response;
+    if (sfu == nullptr) {
+      response.mutable_error()->set_code(pb::ERROR_CODE_UNAVAILABLE);
+      response.mutable_error()->set_reason("this shard runs no SFU");
+    } else {
+      std::vector<std::string> closed;
+      response = sfu->handle(request, closed);
+      for (std::string& id : closed) {
+        response.add_closed_object_ids(std::move(id));
+      }
+    }
+    shard->mailbox().send(control_endpoint,
+                          [on_response, response = std::move(response)]() mutable {
+                            on_response(std::move(response));
+                          });
+  });
 }
 
 void ControlService::get_stats(Reply reply) {

@@ -2,6 +2,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <string>
+#include <unordered_map>
 
 #include "core/cross_shard.hpp"
 #include "core/runtime.hpp"
@@ -25,10 +28,15 @@ class ControlService {
 
  private:
   void get_stats(Reply reply);
+  // SFU requests run on the shard that owns the object; `shard_of_` remembers which that is.
+  void forward_to_shard(const ringcast::control::Request& request, Reply reply);
+  std::optional<uint32_t> shard_for(const ringcast::control::Request& request,
+                                    std::string& error) const;
 
   const core::DataplaneConfig& config_;
   core::Runtime& runtime_;
   core::Mailbox& mailbox_;
+  std::unordered_map<std::string, uint32_t> shard_of_;
 };
 
 }  // namespace ringcast::control

@@ -130,6 +130,8 @@ class Shard {
   // (counted as tx_no_buffer).
   SendBuffer* acquire_send_buffer();
   void send(SendBuffer* buffer);
+  // Gives back a buffer that will not be sent after all.
+  void release_send_buffer(SendBuffer* buffer) { send_buffers_->release(buffer); }
 
  private:
   void arm_receive();
