@@ -37,6 +37,12 @@ Amf0Value Amf0Value::string(std::string s) {
   return v;
 }
 
+Amf0Value Amf0Value::object() {
+  Amf0Value v;
+  v.type_ = Type::kObject;
+  return v;
+}
+
 Amf0Value Amf0Value::object(Amf0Properties properties) {
   Amf0Value v;
   v.type_ = Type::kObject;
@@ -345,8 +351,8 @@ Amf0Error Amf0Decoder::read_value(Amf0Value& out, uint32_t depth) {
 }
 
 Amf0Error amf0_decode_all(std::span<const uint8_t> data, std::vector<Amf0Value>& out,
-                          uint32_t max_depth) {
-  Amf0Decoder decoder(data, max_depth);
+                          uint32_t max_depth, uint32_t max_values) {
+  Amf0Decoder decoder(data, max_depth, max_values);
   while (!decoder.at_end()) {
     Amf0Value v;
     if (auto e = decoder.read(v); e != Amf0Error::kNone) {

@@ -67,11 +67,14 @@ class Amf0Value {
   static Amf0Value number(double v);
   static Amf0Value boolean(bool v);
   static Amf0Value string(std::string v);
-  static Amf0Value object(Amf0Properties properties = {});
-  static Amf0Value ecma_array(Amf0Properties properties = {});
-  static Amf0Value strict_array(Amf0Array items = {});
+  // No default arguments: Amf0Property is still incomplete here, and clang instantiates a
+  // defaulted vector argument eagerly.
+  static Amf0Value object();
+  static Amf0Value object(Amf0Properties properties);
+  static Amf0Value ecma_array(Amf0Properties properties);
+  static Amf0Value strict_array(Amf0Array items);
   static Amf0Value date(double ms_since_epoch, int16_t timezone = 0);
-  static Amf0Value typed_object(std::string class_name, Amf0Properties properties = {});
+  static Amf0Value typed_object(std::string class_name, Amf0Properties properties);
 
   Type type() const { return type_; }
   bool is_null_or_undefined() const { return type_ == Type::kNull || type_ == Type::kUndefined; }
@@ -160,7 +163,8 @@ class Amf0Decoder {
 
 // Decodes every value of `data` into `out`.
 Amf0Error amf0_decode_all(std::span<const uint8_t> data, std::vector<Amf0Value>& out,
-                          uint32_t max_depth = kAmf0DefaultMaxDepth);
+                          uint32_t max_depth = kAmf0DefaultMaxDepth,
+                          uint32_t max_values = kAmf0DefaultMaxValues);
 
 // Appends AMF0 encodings to a byte vector. Strings longer than 65535 bytes become long strings.
 class Amf0Writer {
