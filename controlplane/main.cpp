@@ -1,10 +1,12 @@
 // ringcast-controlplane: signaling, rooms, auth and node placement. See docs/controlplane.md.
 #include <cstdio>
 #include <exception>
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
+#include <boost/system/system_error.hpp>
 
 #include "app/application.hpp"
 #include "config/config_error.hpp"
@@ -15,8 +17,10 @@ namespace {
 
 namespace config = ringcast::controlplane::config;
 
+// Anything else that stops the process from starting or keeps it from running.
 constexpr int kExitStartupFailure = 1;
-// A bad flag or a bad config file: retrying the same command cannot help. Same as the data plane.
+// A bad flag, a bad config file or a listen address that cannot be bound: retrying the same
+// command cannot help. Same as the data plane.
 constexpr int kExitConfigError = 2;
 
 }  // namespace
@@ -55,17 +59,30 @@ int main(int argc, char** argv) {
   }
 
   ringcast::controlplane::log::setup(settings.log_format);
+  std::optional<ringcast::controlplane::app::Application> application;
   try {
-    ringcast::controlplane::app::Application application(settings, RINGCAST_VERSION);
-    const auto endpoint = application.http_endpoint();
-    // The one line on stdout, for scripts and tests that start the process on port 0.
-    fmt::print("listening http {}\n",
-               config::ListenAddress{endpoint.address().to_string(), endpoint.port()}.to_string());
-    std::fflush(stdout);
-    return application.run();
-  } catch (const std::exception& error) {
+    application.emplace(settings, RINGCAST_VERSION);
+  } catch (const boost::system::system_error& error) {
+    // The address is in use or not on this host: like any bad setting, retrying cannot help.
     ringcast::controlplane::log::error(
-        "cannot start", {{"error", error.what()}, {"listen", settings.listen.to_string()}});
+        "configuration error", {{"key", listen_flag.empty() ? "controlplane.listen" : "--listen"},
+                                {"listen", settings.listen.to_string()},
+                                {"error", error.code().message()}});
+    return kExitConfigError;
+  } catch (const std::exception& error) {
+    ringcast::controlplane::log::error("cannot start", {{"error", error.what()}});
+    return kExitStartupFailure;
+  }
+
+  const auto endpoint = application->http_endpoint();
+  // The one line on stdout, for scripts and tests that start the process on port 0.
+  fmt::print("listening http {}\n",
+             config::ListenAddress{endpoint.address().to_string(), endpoint.port()}.to_string());
+  std::fflush(stdout);
+  try {
+    return application->run();
+  } catch (const std::exception& error) {
+    ringcast::controlplane::log::error("failed", {{"error", error.what()}});
     return kExitStartupFailure;
   }
 }

@@ -180,6 +180,8 @@ def scenario_50_stop_with_idle_connection(binary):
         scenario_20_keep_alive(port)
         scenario_30_errors_are_json(port)
         scenario_40_limits(port)
+        expect_config_error(binary, ["--listen", f"127.0.0.1:{port}"], '"key":"--listen"',
+                            "Address already in use")
         idle = socket.create_connection(("127.0.0.1", port), timeout=IO_TIMEOUT_S)
         try:
             code, took, stderr_text = process.stop(signal.SIGTERM)
