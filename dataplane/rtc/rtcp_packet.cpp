@@ -772,7 +772,9 @@ size_t build_transport_feedback(std::span<uint8_t> out, uint32_t sender_ssrc, ui
     }
     uint16_t chunk = 0;
     uint32_t covered = 0;
-    if (run >= 14 || (run >= 7 && !one_bit)) {
+    // A run that ends the list is sent as a run too, as libwebrtc does, so that identical input
+    // gives identical bytes.
+    if (run >= 14 || run == remaining || (run >= 7 && !one_bit)) {
       chunk = static_cast<uint16_t>((cursor.symbol(index) << 13) | run);
       covered = run;
     } else if (one_bit) {

@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -397,6 +399,60 @@ TEST(RtcpPacket, TransportFeedbackRoundTrip) {
   EXPECT_EQ(build_transport_feedback(std::span(buffer).first(length - 1), 0xA, 0xB, 0xFFF0, 123456,
                                      17, received),
             0u);
+}
+
+// Interop vectors from pion/rtcp's tests (transport_layer_cc_test.go,
+// receiver_estimated_maximum_bitrate_test.go): bytes other implementations produce and accept.
+TEST(RtcpPacket, TransportFeedbackInteropParse) {
+  // Two-bit vector [1 1 1 1 1 0 2], then a run of 48 not received; status count 9.
+  const uint8_t bytes[] = {0xaf, 0xcd, 0x00, 0x07, 0x9b, 0x74, 0xf6, 0x1f, 0x93, 0x71, 0xdc,
+                           0xbc, 0x85, 0x3c, 0x00, 0x09, 0x63, 0xf9, 0x16, 0xb3, 0xd5, 0x52,
+                           0x00, 0x30, 0x9b, 0xaa, 0x6a, 0xaa, 0x7b, 0x01, 0x09, 0x01};
+  auto fb = std::make_unique<RtcpTransportFeedback>();
+  ASSERT_EQ(parse_transport_feedback(single_block(bytes), *fb), RtcpError::kNone);
+  EXPECT_EQ(fb->sender_ssrc, 2608133663u);
+  EXPECT_EQ(fb->media_ssrc, 2473712828u);
+  EXPECT_EQ(fb->base_seq, 34108);
+  EXPECT_EQ(fb->status_count, 9);
+  EXPECT_EQ(fb->reference_time, 6551830);
+  EXPECT_EQ(fb->fb_pkt_count, 179);
+  const TransportFeedbackPacket want[] = {{34108, 155}, {34109, 170}, {34110, 106},
+                                          {34111, 170}, {34112, 123}, {34114, 265}};
+  ASSERT_EQ(fb->received_count, std::size(want));
+  for (size_t i = 0; i < std::size(want); ++i) {
+    EXPECT_EQ(fb->received[i].seq, want[i].seq) << i;
+    EXPECT_EQ(fb->received[i].delta_ticks, want[i].delta_ticks) << i;  // 250 µs ticks
+  }
+}
+
+TEST(RtcpPacket, TransportFeedbackInteropBuild) {
+  // Seven received small deltas of 19, 9, 9, 4, 3, 3, 4 ms: one run-length chunk.
+  const uint8_t want[] = {0xaf, 0xcd, 0x00, 0x07, 0xfa, 0x17, 0xfa, 0x17, 0x19, 0x3d, 0xd8,
+                          0xbb, 0x00, 0x04, 0x00, 0x07, 0x10, 0x63, 0x6e, 0x01, 0x20, 0x07,
+                          0x4c, 0x24, 0x24, 0x10, 0x0c, 0x0c, 0x10, 0x00, 0x00, 0x03};
+  const TransportFeedbackPacket received[] = {{4, 76}, {5, 36}, {6, 36}, {7, 16},
+                                              {8, 12}, {9, 12}, {10, 16}};
+  std::array<uint8_t, 64> buffer{};
+  const size_t length =
+      build_transport_feedback(buffer, 4195875351u, 423483579u, 4, 1074030, 1, received);
+  ASSERT_EQ(length, sizeof(want));
+  EXPECT_TRUE(std::equal(std::begin(want), std::end(want), buffer.begin()));
+}
+
+TEST(RtcpPacket, RembInterop) {
+  // Sent by Chrome: 8927168 bps (mantissa 139487, exponent 6) for SSRC 1215622422.
+  const uint8_t chrome[] = {143, 206, 0,  5,  0, 0,  0,  1,   0,  0,   0,   0,
+                            82,  69,  77, 66, 1, 26, 32, 223, 72, 116, 237, 22};
+  RtcpRemb remb;
+  ASSERT_EQ(parse_remb(single_block(chrome), remb), RtcpError::kNone);
+  EXPECT_EQ(remb.sender_ssrc, 1u);
+  EXPECT_EQ(remb.bitrate_bps, 8927168u);
+  ASSERT_EQ(remb.ssrc_count, 1);
+  EXPECT_EQ(remb.ssrc(0), 1215622422u);
+  std::array<uint8_t, 64> buffer{};
+  const uint32_t ssrcs[] = {1215622422u};
+  ASSERT_EQ(build_remb(buffer, 1, 8927168, ssrcs), sizeof(chrome));
+  EXPECT_TRUE(std::equal(std::begin(chrome), std::end(chrome), buffer.begin()));
 }
 
 TEST(RtcpPacket, CompoundIteration) {
