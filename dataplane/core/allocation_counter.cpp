@@ -26,9 +26,14 @@ struct JemallocHooks {
 };
 
 thread_local uint64_t allocations_on_this_thread = 0;
+thread_local unsigned control_work_depth = 0;
 bool installed = false;
 
-void count_allocation(void*, int, void*, uintptr_t, uintptr_t*) { ++allocations_on_this_thread; }
+void count_allocation(void*, int, void*, uintptr_t, uintptr_t*) {
+  if (control_work_depth == 0) {
+    ++allocations_on_this_thread;
+  }
+}
 
 }  // namespace
 
@@ -50,5 +55,9 @@ bool AllocationCounter::install() {
 bool AllocationCounter::available() { return installed; }
 
 uint64_t AllocationCounter::thread_allocations() { return allocations_on_this_thread; }
+
+AllocationCounter::ControlWork::ControlWork() { ++control_work_depth; }
+
+AllocationCounter::ControlWork::~ControlWork() { --control_work_depth; }
 
 }  // namespace ringcast::core

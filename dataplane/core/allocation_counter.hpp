@@ -16,8 +16,20 @@ class AllocationCounter {
   // Installs the hook once per process; later calls return the first result.
   static bool install();
   static bool available();
-  // Allocations made so far by the calling thread (0 when unavailable).
+  // Allocations made so far by the calling thread (0 when unavailable), not counting those made
+  // inside a ControlWork scope.
   static uint64_t thread_allocations();
+
+  // Marks control work on a shard (a cross-shard task creating a transport, gathering stats):
+  // it may allocate, and is kept out of the count so the count measures the loop's own work,
+  // which is the packet path and its timers.
+  class ControlWork {
+   public:
+    ControlWork();
+    ~ControlWork();
+    ControlWork(const ControlWork&) = delete;
+    ControlWork& operator=(const ControlWork&) = delete;
+  };
 };
 
 }  // namespace ringcast::core

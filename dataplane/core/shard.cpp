@@ -84,7 +84,11 @@ void Shard::run() {
         break;
       }
     }
-    mailbox_->flush(*ring_);
+    {
+      // Wakes and backlog for tasks this shard sent: control traffic, not the packet path.
+      AllocationCounter::ControlWork control_work;
+      mailbox_->flush(*ring_);
+    }
     wait_for_completions();
 
     unsigned head = 0;
@@ -99,7 +103,10 @@ void Shard::run() {
     receive_buffers_->commit();
 
     const bool was_stopping = stopping_;
-    counters_.cross_shard_tasks_received += mailbox_->run_inbound();
+    {
+      AllocationCounter::ControlWork control_work;
+      counters_.cross_shard_tasks_received += mailbox_->run_inbound();
+    }
     if (stopping_ && !was_stopping) {
       drain_deadline = now_ms() + kDrainDeadlineMs;
       if (receive_armed_) {
