@@ -17,6 +17,21 @@ bool resolve(void* handle, const char* symbol, Function& out, std::string* why_n
   return true;
 }
 
+// The sanitizer runtimes refuse RTLD_DEEPBIND (it would bypass their malloc interposition). Without
+// it the shared library still binds to itself here, because this executable exports no srtp_*
+// symbols; the dladdr check in load_shared() would catch it otherwise.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr int kDeepBind = 0;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr int kDeepBind = 0;
+#else
+constexpr int kDeepBind = RTLD_DEEPBIND;
+#endif
+#else
+constexpr int kDeepBind = RTLD_DEEPBIND;
+#endif
+
 }  // namespace
 
 std::string library_of(const void* address) {
@@ -45,7 +60,7 @@ SrtpApi SrtpApi::linked() {
 
 std::optional<SrtpApi> SrtpApi::load_shared(const char* soname, const char* name,
                                             std::string* why_not) {
-  void* handle = dlopen(soname, RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
+  void* handle = dlopen(soname, RTLD_NOW | RTLD_LOCAL | kDeepBind);
   if (handle == nullptr) {
     const char* error = dlerror();
     *why_not = std::string("dlopen(") + soname + ") failed: " + (error ? error : "unknown");
