@@ -30,12 +30,11 @@ struct SrtpApi {
   // The library statically linked into this executable.
   static SrtpApi linked();
 
-  // dlopen(soname, RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND) (no DEEPBIND under ASan, which
-  // refuses it): DEEPBIND makes the shared library
+  // dlopen(soname, RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND): DEEPBIND makes the shared library
   // resolve its own srtp_* calls to itself even though this executable has the same names, so
-  // its crypto kernel, globals and NSS backend are really its own. On failure returns nullopt
-  // with the reason in `why_not`. The library stays loaded for the life of the process (NSS
-  // does not like being unloaded).
+  // its crypto kernel, globals and NSS backend are really its own (not under ASan, which refuses
+  // DEEPBIND; see srtp_api.cpp). On failure returns nullopt with the reason in `why_not`. The
+  // library stays loaded for the life of the process (NSS does not like being unloaded).
   static std::optional<SrtpApi> load_shared(const char* soname, const char* name,
                                             std::string* why_not);
 };
