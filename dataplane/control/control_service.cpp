@@ -65,6 +65,13 @@ void ControlService::handle(const pb::Request& request, Reply reply) {
     case pb::Request::kCloseConsumer:
     case pb::Request::kGetObjectStats:
     case pb::Request::kRequestKeyFrame:
+    case pb::Request::kCreateWebrtcTransport:
+    case pb::Request::kConnectWebrtcTransport:
+    case pb::Request::kRestartIce:
+    case pb::Request::kSetPreferredLayer:
+    case pb::Request::kCreateAudioLevelObserver:
+    case pb::Request::kAddObserverProducer:
+    case pb::Request::kCloseAudioLevelObserver:
       forward_to_shard(request, std::move(reply));
       return;
     case pb::Request::KIND_NOT_SET:
@@ -126,6 +133,20 @@ std::optional<uint32_t> ControlService::shard_for(const pb::Request& request,
       return lookup(request.get_object_stats().id());
     case pb::Request::kRequestKeyFrame:
       return lookup(request.request_key_frame().id());
+    case pb::Request::kCreateWebrtcTransport:
+      return lookup(request.create_webrtc_transport().router_id());
+    case pb::Request::kConnectWebrtcTransport:
+      return lookup(request.connect_webrtc_transport().transport_id());
+    case pb::Request::kRestartIce:
+      return lookup(request.restart_ice().id());
+    case pb::Request::kSetPreferredLayer:
+      return lookup(request.set_preferred_layer().consumer_id());
+    case pb::Request::kCreateAudioLevelObserver:
+      return lookup(request.create_audio_level_observer().router_id());
+    case pb::Request::kAddObserverProducer:
+      return lookup(request.add_observer_producer().observer_id());
+    case pb::Request::kCloseAudioLevelObserver:
+      return lookup(request.close_audio_level_observer().id());
     default:
       error = "not an SFU request";
       return std::nullopt;
@@ -161,6 +182,12 @@ void ControlService::forward_to_shard(const pb::Request& request, Reply reply) {
           break;
         case pb::Response::kConsumer:
           created = &response.consumer().consumer_id();
+          break;
+        case pb::Response::kWebrtcTransport:
+          created = &response.webrtc_transport().transport_id();
+          break;
+        case pb::Response::kAudioLevelObserver:
+          created = &response.audio_level_observer().observer_id();
           break;
         default:
           break;
