@@ -51,7 +51,7 @@ void set_error(std::string* error, std::string message) {
 constexpr size_t kSrtcpIndexLength = 4;
 
 size_t rtp_tag_length(SrtpSuite suite) {
-  // RFC 7714 §9.1 (16-byte GCM tag) and RFC 3711 §5.2 (HMAC-SHA1 truncated to 80 bits).
+  // RFC 7714 (16-byte GCM tag) and RFC 3711 §4.2.1 (HMAC-SHA1 truncated to 80 bits).
   return suite == SrtpSuite::kAeadAes128Gcm ? 16 : 10;
 }
 
@@ -112,8 +112,8 @@ std::optional<SrtpSession> SrtpSession::create(SrtpSuite suite, SrtpDirection di
   policy.key = key.data();
   policy.window_size = kReplayWindow;
   // A NACK is answered by sending the cached packet again with the same sequence number
-  // (RFC 4585 §6.2.1 without RTX): the sender's replay check must let it through. Safe because
-  // the bytes are identical, so no keystream is reused for different plaintext.
+  // (RFC 4585 §6.2.1 without RTX): the sender's replay check must let it through. This is only
+  // safe when the repeated packet is byte-identical, header included (see protect_rtp()).
   policy.allow_repeat_tx = 1;
   policy.next = nullptr;
 

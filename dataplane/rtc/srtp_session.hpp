@@ -18,7 +18,7 @@ namespace ringcast::rtc {
 // so keep them stable.
 enum class SrtpResult : uint8_t {
   kOk = 0,
-  kAuthFailed,  // authentication tag did not verify (RFC 3711 §3.3 step 5, RFC 7714 §9.2)
+  kAuthFailed,  // authentication tag did not verify (RFC 3711 §3.3, RFC 7714)
   kReplay,      // index already seen or older than the replay window (RFC 3711 §3.3.2)
   kMalformed,   // too short or inconsistent header for libsrtp to process
   kNoRoom,      // protect: the buffer has no room after `length` for the trailer
@@ -45,7 +45,7 @@ enum class SrtpDirection : uint8_t { kInbound, kOutbound };
 class SrtpSession {
  public:
   // Largest trailer any supported suite appends: the SRTCP E flag + index (4 bytes, RFC 3711
-  // §3.4) plus a 16-byte GCM tag (RFC 7714 §9.1). SRTP appends at most the tag. No MKI is used.
+  // §3.4) plus a 16-byte GCM tag (RFC 7714). SRTP appends at most the tag. No MKI is used.
   static constexpr size_t kMaxTrailer = 4 + 16;
 
   // RFC 3711 §3.3.2 asks for a window of at least 64; video bursts of a keyframe are hundreds of
@@ -53,7 +53,7 @@ class SrtpSession {
   static constexpr unsigned kReplayWindow = 1024;
 
   // `master_key` and `master_salt` as negotiated (DTLS-SRTP exporter, RFC 5764 §4.2, or SDES
-  // inline key, RFC 4568 §6.1). On failure returns nullopt and, if given, fills `error`.
+  // inline key, RFC 4568). On failure returns nullopt and, if given, fills `error`.
   static std::optional<SrtpSession> create(SrtpSuite suite, SrtpDirection direction,
                                            std::span<const uint8_t> master_key,
                                            std::span<const uint8_t> master_salt,
@@ -72,6 +72,13 @@ class SrtpSession {
   // In place. `length` bytes of `buffer` hold the packet; on kOk `length` is the new length.
   // Protect needs `buffer.size() >= length + rtp_trailer()` (or rtcp_trailer()); any buffer of
   // `length + kMaxTrailer` bytes is enough. On failure `length` is unchanged, the bytes may not be.
+  //
+  // Protecting the same SSRC and sequence number twice is allowed (a NACK answered without RTX),
+  // but the second packet MUST be byte-identical to the first, header and extensions included:
+  // the same index means the same keystream (RFC 3711 §9.1) and, with GCM, the same nonce, where
+  // a different header (the AAD in RFC 7714; e.g. a rewritten transport-wide sequence number
+  // extension) under one nonce exposes the GHASH key and lets anyone forge packets (NIST SP
+  // 800-38D, Appendix A). Anything that changes per send needs RTX (RFC 4588).
   SrtpResult protect_rtp(std::span<uint8_t> buffer, size_t& length);
   SrtpResult unprotect_rtp(std::span<uint8_t> buffer, size_t& length);
   SrtpResult protect_rtcp(std::span<uint8_t> buffer, size_t& length);

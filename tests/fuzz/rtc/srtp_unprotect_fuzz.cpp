@@ -84,8 +84,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   const SrtpResult result = unprotect(receiver, rtcp, buffer, length);
   // Without corruption the packet must come back intact; with it, it must not authenticate
-  // unless the flipped bit is one SRTP leaves unauthenticated (none are, RFC 3711 §3.4 covers
-  // the whole packet up to the tag, and SRTCP's index and E flag too).
+  // unless the flipped bit is one SRTP leaves unauthenticated (none are: RFC 3711 §3.1 and §3.4
+  // cover the whole packet up to the tag, and SRTCP's index and E flag too).
   if (!corrupt) {
     if (result != SrtpResult::kOk || length != plain.size() ||
         std::memcmp(buffer.data(), plain.data(), length) != 0) {

@@ -28,8 +28,7 @@ SrtpSession make(SrtpSuite suite, SrtpDirection direction, uint8_t seed = 1) {
   return std::move(*session);
 }
 
-// An RTP packet (RFC 3550 §5.1) of `size` bytes in a buffer with exactly `room` spare bytes, so
-// ASan catches any write past what the session says it appends.
+// An RTP packet (RFC 3550 §5.1) of `size` bytes.
 std::vector<uint8_t> rtp_packet(size_t size, uint16_t seq, uint32_t ssrc = 0x11223344) {
   std::vector<uint8_t> packet(size);
   packet[0] = 0x80;
@@ -67,7 +66,8 @@ std::vector<uint8_t> rtcp_receiver_report(uint32_t ssrc = 0xCAFEBABE) {
   return packet;
 }
 
-// Protects `plain` in a buffer sized exactly for the trailer and returns the SRTP bytes.
+// Protects `plain` in a buffer sized exactly for the trailer, so ASan catches any write past what
+// the session says it appends, and returns the SRTP bytes.
 std::vector<uint8_t> protect(SrtpSession& sender, const std::vector<uint8_t>& plain,
                              bool rtcp = false) {
   const size_t trailer = rtcp ? sender.rtcp_trailer() : sender.rtp_trailer();
@@ -181,7 +181,7 @@ TEST(SrtpSessionTest, TamperedPacketFailsAuthentication) {
     SrtpSession sender = make(suite, SrtpDirection::kOutbound);
     SrtpSession receiver = make(suite, SrtpDirection::kInbound);
     uint16_t seq = 1;
-    // One byte of the header (authenticated, RFC 3711 §3.1 / RFC 7714 §8.2 AAD), of the
+    // One byte of the header (authenticated, RFC 3711 §3.1; GCM's AAD), of the
     // payload, and of the tag.
     for (const size_t position : {size_t{6}, size_t{300}, size_t{1200 + 2}}) {
       std::vector<uint8_t> srtp = protect(sender, rtp_packet(1200, seq++));
