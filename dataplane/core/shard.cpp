@@ -116,6 +116,9 @@ void Shard::run() {
       }
     }
     counters_.timers_fired += timers_->advance(now_ms());
+    for (CompletionHandler* handler : completion_handlers_) {
+      handler->on_turn_end();
+    }
     ++counters_.loop_turns;
   }
   // Anything still queued for other threads goes out with a final submit.

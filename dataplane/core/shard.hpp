@@ -45,6 +45,10 @@ class CompletionHandler {
  public:
   virtual ~CompletionHandler() = default;
   virtual void on_completion(const io_uring_cqe& cqe, uint64_t object) = 0;
+  // Called once at the end of every loop turn, after completions, cross-shard tasks and timers:
+  // where a module queues the sends it coalesced during the turn (they go out with the next
+  // turn's one submit).
+  virtual void on_turn_end() {}
 };
 
 // A per-shard part of the data plane (the SFU, the RTMP server), created on the shard's thread
