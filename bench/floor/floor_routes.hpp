@@ -68,6 +68,9 @@ struct FloorCounters {
   uint64_t tx_errors = 0;
   uint64_t tx_no_buffer = 0;
   uint64_t tx_protect_failures = 0;
+  // Heap allocations of the forwarding thread from ready to exit (jemalloc hook, the data plane's
+  // core::AllocationCounter): what the forwarding itself, including libsrtp, allocates.
+  uint64_t heap_allocations = 0;
 
   template <typename Visitor>
   void for_each(Visitor&& visit) const {
@@ -83,6 +86,7 @@ struct FloorCounters {
     visit("tx_errors", tx_errors);
     visit("tx_no_buffer", tx_no_buffer);
     visit("tx_protect_failures", tx_protect_failures);
+    visit("heap_allocations", heap_allocations);
   }
 };
 

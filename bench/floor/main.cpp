@@ -13,6 +13,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "core/allocation_counter.hpp"
 #include "floor/floor_config.hpp"
 #include "floor/mmsg_forwarder.hpp"
 #include "floor/uring_forwarder.hpp"
@@ -72,7 +73,10 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "ringcast-floor: %s\n", socket.error.c_str());
       return 1;
     }
+    ringcast::core::AllocationCounter::install();
+    uint64_t allocations_at_ready = 0;
     auto ready = [&] {
+      allocations_at_ready = ringcast::core::AllocationCounter::thread_allocations();
       if (!ready_file.empty()) {
         std::ofstream(ready_file) << "ready\n";
       }
@@ -80,11 +84,17 @@ int main(int argc, char** argv) {
     if (config.io == FloorIo::kUring) {
       UringForwarder forwarder(config, socket.fd.get());
       forwarder.run(g_stop, ready);
-      print_counters(forwarder.counters());
+      FloorCounters counters = forwarder.counters();
+      counters.heap_allocations =
+          ringcast::core::AllocationCounter::thread_allocations() - allocations_at_ready;
+      print_counters(counters);
     } else {
       MmsgForwarder forwarder(config, socket.fd.get());
       forwarder.run(g_stop, ready);
-      print_counters(forwarder.counters());
+      FloorCounters counters = forwarder.counters();
+      counters.heap_allocations =
+          ringcast::core::AllocationCounter::thread_allocations() - allocations_at_ready;
+      print_counters(counters);
     }
   } catch (const std::exception& error) {
     std::fprintf(stderr, "ringcast-floor: %s\n", error.what());

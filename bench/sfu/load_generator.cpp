@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 #include <stdexcept>
@@ -75,6 +76,19 @@ uint64_t thread_cpu_ns() {
   return static_cast<uint64_t>(now.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(now.tv_nsec);
 }
 
+// Field 2 of /proc/thread-self/schedstat: ns spent runnable but not running (sched-stats.rst).
+uint64_t thread_run_delay_ns() {
+  FILE* file = std::fopen("/proc/thread-self/schedstat", "r");
+  if (file == nullptr) {
+    return 0;
+  }
+  unsigned long long on_cpu = 0;
+  unsigned long long waiting = 0;
+  const int parsed = std::fscanf(file, "%llu %llu", &on_cpu, &waiting);
+  std::fclose(file);
+  return parsed == 2 ? waiting : 0;
+}
+
 }  // namespace
 
 uint64_t LoadGenerator::monotonic_ns() {
@@ -135,6 +149,7 @@ LoadResult LoadGenerator::run(uint64_t start_ns) {
   LoadResult result;
   const uint64_t cpu_start = thread_cpu_ns();
   const uint64_t wall_start = monotonic_ns();
+  const uint64_t delay_start = thread_run_delay_ns();
 
   // Everything the loop touches is created here, on the loop's thread (SINGLE_ISSUER ring).
   core::IoRingOptions ring_options;
@@ -387,6 +402,7 @@ LoadResult LoadGenerator::run(uint64_t start_ns) {
   result.window_seconds = double(options_.window_ns) / 1e9;
   result.generator_cpu_s = double(thread_cpu_ns() - cpu_start) / 1e9;
   result.generator_wall_s = double(monotonic_ns() - wall_start) / 1e9;
+  result.generator_run_delay_s = double(thread_run_delay_ns() - delay_start) / 1e9;
   for (const ProducerState& producer : producers) {
     result.sent += producer.window_sent;
   }

@@ -66,6 +66,9 @@ struct LoadResult {
   // generator, not the server, limits the figures.
   double generator_cpu_s = 0;
   double generator_wall_s = 0;
+  // Time the generator thread was runnable but waiting for its core (schedstat run_delay): on a
+  // shared machine this, not the server, is where milliseconds of latency come from.
+  double generator_run_delay_s = 0;
   std::unique_ptr<LatencyHistogram> latency = std::make_unique<LatencyHistogram>();
 
   double delivered_pps() const {

@@ -22,6 +22,7 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -98,6 +99,26 @@ std::optional<double> process_cpu_us(pid_t pid) {
     }
   }
   return ticks * 1e6 / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// Total time the threads of `pid` spent runnable but waiting for a core, in µs: field 2 of each
+// /proc/PID/task/TID/schedstat. Shows how much of a latency figure is the machine's other load.
+std::optional<double> process_run_delay_us(pid_t pid) {
+  std::error_code error;
+  fs::directory_iterator tasks("/proc/" + std::to_string(pid) + "/task", error);
+  if (error) {
+    return std::nullopt;
+  }
+  double total_ns = 0;
+  for (const fs::directory_entry& task : tasks) {
+    std::ifstream in(task.path() / "schedstat");
+    double on_cpu = 0;
+    double waiting = 0;
+    if (in >> on_cpu >> waiting) {
+      total_ns += waiting;
+    }
+  }
+  return total_ns / 1000.0;
 }
 
 // A child process started with the affinity the bench had before it moved itself off the
@@ -240,12 +261,16 @@ std::string fmt_double(double value, int decimals) {
 // What is sampled at the window's start and end.
 struct ServerSample {
   std::optional<double> cpu_us;
+  std::optional<double> run_delay_us;
   std::optional<uint64_t> heap_allocations;
+  // The data plane's shard counters, summed over shards (GetStats).
+  std::map<std::string, uint64_t> counters;
 };
 
 struct ServerFigures {
   LoadResult load;
-  std::optional<double> cpu_us;  // server CPU over the window
+  std::optional<double> cpu_us;        // server CPU over the window
+  std::optional<double> run_delay_us;  // server threads waiting for a core over the window
   std::optional<double> allocations;
   std::string notes;  // the floor's exit counters, for the human summary
 
@@ -298,6 +323,17 @@ ServerFigures drive(LoadGenerator& generator, const sfu::LoadOptions& load, Samp
   if (before.cpu_us && after.cpu_us) {
     figures.cpu_us = *after.cpu_us - *before.cpu_us;
   }
+  if (before.run_delay_us && after.run_delay_us) {
+    figures.run_delay_us = *after.run_delay_us - *before.run_delay_us;
+  }
+  // Where packets went missing, if any: what the server received and sent in the window.
+  for (const char* name : {"rx_datagrams", "tx_datagrams", "rx_no_buffer", "tx_no_buffer",
+                           "tx_errors", "rx_unhandled"}) {
+    if (before.counters.count(name) != 0 && after.counters.count(name) != 0) {
+      figures.notes += std::string(figures.notes.empty() ? "window: " : ", ") + name + " " +
+                       std::to_string(after.counters.at(name) - before.counters.at(name));
+    }
+  }
   if (before.heap_allocations && after.heap_allocations) {
     figures.allocations = static_cast<double>(*after.heap_allocations - *before.heap_allocations);
   }
@@ -314,17 +350,19 @@ control::Response call_checked(proto::ControlClient& client, const control::Requ
   return response;
 }
 
-std::optional<uint64_t> heap_allocations(proto::ControlClient& client) {
+// Fills the shard counters (summed over shards) and heap_allocations (null when absent).
+void sample_shard_counters(proto::ControlClient& client, ServerSample& sample) {
   control::Request request;
   request.mutable_get_stats();
   const control::Response response = call_checked(client, request, "GetStats");
-  std::optional<uint64_t> total;
   for (const control::ShardStats& shard : response.stats().shards()) {
-    if (auto found = shard.counters().find("heap_allocations"); found != shard.counters().end()) {
-      total = total.value_or(0) + found->second;
+    for (const auto& [name, value] : shard.counters()) {
+      sample.counters[name] += value;
     }
   }
-  return total;
+  if (auto found = sample.counters.find("heap_allocations"); found != sample.counters.end()) {
+    sample.heap_allocations = found->second;
+  }
 }
 
 control::SrtpSuite proto_suite(rtc::SrtpSuite suite) {
@@ -414,8 +452,9 @@ ServerFigures run_dataplane_load(const fs::path& socket, std::optional<pid_t> pi
     ServerSample sample;
     if (pid) {
       sample.cpu_us = process_cpu_us(*pid);
+      sample.run_delay_us = process_run_delay_us(*pid);
     }
-    sample.heap_allocations = heap_allocations(client);
+    sample_shard_counters(client, sample);
     return sample;
   });
 
@@ -471,7 +510,7 @@ ServerFigures run_dataplane(const FanoutOptions& options, const sfu::LoadOptions
     throw std::runtime_error(std::string(error.what()) + "\ndata plane log:\n" + tail_of(log));
   }
   if (!dataplane.stop()) {
-    figures.notes = "data plane needed SIGKILL";
+    figures.notes += "; data plane needed SIGKILL";
   }
   return figures;
 }
@@ -527,12 +566,24 @@ ServerFigures run_floor(const FanoutOptions& options, const sfu::LoadOptions& lo
   ServerFigures figures = drive(generator, load, [&] {
     ServerSample sample;
     sample.cpu_us = process_cpu_us(pid);
+    sample.run_delay_us = process_run_delay_us(pid);
     return sample;
   });
   process.stop();
   figures.notes = tail_of(output);
   while (!figures.notes.empty() && figures.notes.back() == '\n') {
     figures.notes.pop_back();
+  }
+  // The floor's exit line counts its forwarding thread's allocations from ready to exit (warm-up
+  // and drain included): per packet it sent, comparable with the data plane's allocs_per_pkt.
+  const size_t line = figures.notes.rfind('\n');
+  const nlohmann::json counters = nlohmann::json::parse(
+      line == std::string::npos ? figures.notes : figures.notes.substr(line + 1), nullptr, false);
+  if (counters.is_object() && counters.contains("heap_allocations") &&
+      counters.value("tx_datagrams", uint64_t{0}) > 0) {
+    figures.allocations = counters["heap_allocations"].get<double>() /
+                          counters["tx_datagrams"].get<double>() *
+                          static_cast<double>(figures.load.received);
   }
   return figures;
 }
@@ -542,6 +593,7 @@ ServerFigures run_floor(const FanoutOptions& options, const sfu::LoadOptions& lo
 
 struct Series {
   std::vector<double> delivered_pps, loss_ratio, cpu_us_per_pkt, p50_us, p99_us, allocs_per_pkt;
+  std::vector<double> server_run_delay_ms, generator_run_delay_ms;
   uint64_t corrupted = 0, wrong_header = 0, srtp_failures = 0, reordered = 0, duplicates = 0;
   uint64_t rx_no_buffer = 0, tx_errors = 0, tx_no_buffer = 0;
   bool cpu_missing = false, allocs_missing = false;
@@ -562,6 +614,10 @@ struct Series {
     } else {
       allocs_missing = true;
     }
+    if (figures.run_delay_us) {
+      server_run_delay_ms.push_back(*figures.run_delay_us / 1e3);
+    }
+    generator_run_delay_ms.push_back(load.generator_run_delay_s * 1e3);
     corrupted += load.corrupted;
     wrong_header += load.wrong_header;
     srtp_failures += load.srtp_failures;
@@ -590,7 +646,7 @@ void print_run(const char* name, uint32_t run, const ServerFigures& figures) {
       "run %u %-14s delivered %9.0f pps  loss %.6f  cpu/pkt %s us  p50 %u us  p99 %u us  max "
       "%.0f us  allocs/pkt %s  (sent %llu, received %llu/%llu, reordered %llu, dup %llu, "
       "corrupt %llu, bad header %llu, srtp fail %llu, send lag max %llu us, generator cpu "
-      "%.2f s of %.2f s)\n",
+      "%.2f s of %.2f s, waiting for a core: generator %.0f ms, server %s ms)\n",
       run, name, load.delivered_pps(), load.loss_ratio(), cpu ? fmt_double(*cpu, 3).c_str() : "n/a",
       load.latency->percentile_us(0.50), load.latency->percentile_us(0.99), load.latency->max_us(),
       allocs ? fmt_double(*allocs, 4).c_str() : "n/a", static_cast<unsigned long long>(load.sent),
@@ -602,7 +658,8 @@ void print_run(const char* name, uint32_t run, const ServerFigures& figures) {
       static_cast<unsigned long long>(load.wrong_header),
       static_cast<unsigned long long>(load.srtp_failures),
       static_cast<unsigned long long>(load.send_lag_max_us), load.generator_cpu_s,
-      load.generator_wall_s);
+      load.generator_wall_s, load.generator_run_delay_s * 1e3,
+      figures.run_delay_us ? fmt_double(*figures.run_delay_us / 1e3, 0).c_str() : "n/a");
   if (!figures.notes.empty()) {
     std::printf("      %s: %s\n", name, figures.notes.c_str());
   }
@@ -615,6 +672,8 @@ void put_series(nlohmann::json& json, const std::string& prefix, const Series& s
   json[prefix + "cpu_us_per_pkt"] = median_or_null(series.cpu_us_per_pkt, series.cpu_missing);
   json[prefix + "p50_us"] = median_or_null(series.p50_us, false);
   json[prefix + "p99_us"] = median_or_null(series.p99_us, false);
+  json[prefix + "server_run_delay_ms"] = median_or_null(series.server_run_delay_ms, false);
+  json[prefix + "generator_run_delay_ms"] = median_or_null(series.generator_run_delay_ms, false);
   json[prefix + "errors"] = {
       {"corrupted", series.corrupted},           {"wrong_header", series.wrong_header},
       {"srtp_failures", series.srtp_failures},   {"reordered", series.reordered},
@@ -743,6 +802,8 @@ int run_sfu_fanout(const FanoutOptions& options) {
     const std::string prefix =
         i == 0 ? std::string("floor_") : "floor_" + floor::to_string(floors[i]) + "_";
     put_series(json, prefix, floor_series[i]);
+    json[prefix + "allocs_per_pkt"] =
+        median_or_null(floor_series[i].allocs_per_pkt, floor_series[i].allocs_missing);
   }
   json["floor_io"] = floor::to_string(floors.front());
   const nlohmann::json& ours = json["cpu_us_per_pkt"];
