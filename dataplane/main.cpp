@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "control/control_server.hpp"
+#include "control/event_hub.hpp"
 #include "core/allocation_counter.hpp"
 #include "core/config.hpp"
 #include "core/runtime.hpp"
@@ -33,11 +34,18 @@ ringcast::net::FileDescriptor block_stop_signals() {
   return ringcast::net::FileDescriptor(signalfd(-1, &signals, SFD_CLOEXEC));
 }
 
-// Creates each shard's modules on that shard's thread.
+// Creates each shard's modules on that shard's thread. Their events travel to the control
+// thread as tasks and leave through the event hub.
 ringcast::core::Runtime::ModuleInstaller shard_modules(
-    const ringcast::core::DataplaneConfig& config) {
-  return [&config](ringcast::core::Shard& shard) {
-    shard.add_module(std::make_unique<ringcast::rtc::Sfu>(shard, config.announced_ip));
+    const ringcast::core::DataplaneConfig& config, ringcast::control::EventHub& events) {
+  const size_t control_endpoint = config.cores.size();
+  return [&config, &events, control_endpoint](ringcast::core::Shard& shard) {
+    auto emit = [&shard, &events, control_endpoint](ringcast::control::Event event) {
+      ringcast::core::AllocationCounter::ControlWork control_work;
+      shard.mailbox().send(control_endpoint,
+                           [&events, event = std::move(event)] { events.publish(event); });
+    };
+    shard.add_module(std::make_unique<ringcast::rtc::Sfu>(shard, config.announced_ip, emit));
   };
 }
 
@@ -55,6 +63,7 @@ int main(int argc, char** argv) {
   ringcast::net::FileDescriptor signal_fd = block_stop_signals();
 
   ringcast::core::DataplaneConfig config;
+  ringcast::control::EventHub events;
   std::unique_ptr<ringcast::core::Runtime> runtime;
   ringcast::net::FileDescriptor control_socket;
   try {
@@ -67,7 +76,7 @@ int main(int argc, char** argv) {
       throw ringcast::core::ConfigError("dataplane.control_socket: " + listening.error);
     }
     control_socket = std::move(listening.fd);
-    runtime = std::make_unique<ringcast::core::Runtime>(config, shard_modules(config));
+    runtime = std::make_unique<ringcast::core::Runtime>(config, shard_modules(config, events));
   } catch (const ringcast::core::ConfigError& error) {
     if (control_socket.valid()) {
       std::filesystem::remove(config.control_socket);
@@ -84,7 +93,7 @@ int main(int argc, char** argv) {
     return kExitStartupFailure;
   }
 
-  ringcast::control::ControlServer server(config, *runtime, std::move(control_socket),
+  ringcast::control::ControlServer server(config, *runtime, events, std::move(control_socket),
                                           std::move(signal_fd));
   for (size_t i = 0; i < runtime->shard_count(); ++i) {
     const auto& shard = runtime->shard(i);

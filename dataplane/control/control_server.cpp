@@ -13,9 +13,11 @@ namespace ringcast::control {
 namespace pb = ringcast::control;
 
 ControlServer::ControlServer(const core::DataplaneConfig& config, core::Runtime& runtime,
-                             net::FileDescriptor listen_socket, net::FileDescriptor signal_fd)
+                             EventHub& events, net::FileDescriptor listen_socket,
+                             net::FileDescriptor signal_fd)
     : config_(config),
       runtime_(runtime),
+      events_(events),
       listen_socket_(std::move(listen_socket)),
       signal_fd_(std::move(signal_fd)) {
   core::IoRingOptions options;
@@ -25,10 +27,22 @@ ControlServer::ControlServer(const core::DataplaneConfig& config, core::Runtime&
   mailbox_ = std::make_unique<core::Mailbox>(runtime_.mesh(), runtime_.control_endpoint());
   runtime_.mesh().publish_ring_fd(runtime_.control_endpoint(), ring_->fd());
   service_ = std::make_unique<ControlService>(config_, runtime_, *mailbox_);
+  events_.set_listener([this](const pb::Event& event) { broadcast_event(event); });
 }
 
 ControlServer::~ControlServer() {
+  events_.set_listener(nullptr);
   runtime_.mesh().publish_ring_fd(runtime_.control_endpoint(), -1);
+}
+
+void ControlServer::broadcast_event(const pb::Event& event) {
+  pb::Envelope envelope;
+  *envelope.mutable_event() = event;
+  for (auto& [id, connection] : connections_) {
+    if (connection->greeted) {
+      queue_frame(id, envelope);
+    }
+  }
 }
 
 void ControlServer::arm_accept() {

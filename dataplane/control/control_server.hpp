@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "control/control_service.hpp"
+#include "control/event_hub.hpp"
 #include "core/cross_shard.hpp"
 #include "core/io_ring.hpp"
 #include "core/runtime.hpp"
@@ -23,7 +24,7 @@ namespace ringcast::control {
 // others are unaffected.
 class ControlServer {
  public:
-  ControlServer(const core::DataplaneConfig& config, core::Runtime& runtime,
+  ControlServer(const core::DataplaneConfig& config, core::Runtime& runtime, EventHub& events,
                 net::FileDescriptor listen_socket, net::FileDescriptor signal_fd);
   ~ControlServer();
 
@@ -58,9 +59,11 @@ class ControlServer {
   void close_connection(Connection& connection, std::string_view reason);
   void reap_if_idle(Connection& connection);
   void stop_shards();
+  void broadcast_event(const ringcast::control::Event& event);
 
   const core::DataplaneConfig& config_;
   core::Runtime& runtime_;
+  EventHub& events_;
   net::FileDescriptor listen_socket_;
   net::FileDescriptor signal_fd_;
   std::unique_ptr<core::IoRing> ring_;

@@ -66,8 +66,8 @@ void consumer_info(Consumer& consumer, pb::ConsumerInfo& info) {
 
 }  // namespace
 
-Sfu::Sfu(core::Shard& shard, std::string announced_ip)
-    : shard_(shard), announced_ip_(std::move(announced_ip)) {
+Sfu::Sfu(core::Shard& shard, std::string announced_ip, EventEmitter emit_event)
+    : shard_(shard), announced_ip_(std::move(announced_ip)), emit_event_(std::move(emit_event)) {
   RAND_bytes(reinterpret_cast<unsigned char*>(&random_state_), sizeof random_state_);
   random_state_ |= 1;
   shard_.set_datagram_handler(this);

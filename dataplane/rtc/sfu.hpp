@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 
 #include <array>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -27,7 +28,10 @@ namespace ringcast::rtc {
 //   Consumer::forward: send buffer, copy, rewrite, SRTP protect, queue sendmsg
 class Sfu : public core::ShardModule, public core::DatagramHandler, public core::CounterSource {
  public:
-  Sfu(core::Shard& shard, std::string announced_ip);
+  // Sends an event to the control socket's clients (from the shard's thread).
+  using EventEmitter = std::function<void(control::Event)>;
+
+  Sfu(core::Shard& shard, std::string announced_ip, EventEmitter emit_event);
   ~Sfu() override;
 
   void on_datagram(std::span<uint8_t> packet, const sockaddr_in& from) override;
@@ -60,6 +64,7 @@ class Sfu : public core::ShardModule, public core::DatagramHandler, public core:
 
   core::Shard& shard_;
   std::string announced_ip_;
+  EventEmitter emit_event_;
   SfuCounters counters_;
   uint64_t random_state_;
 
