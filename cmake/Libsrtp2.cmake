@@ -23,6 +23,15 @@ if(NOT EXISTS ${LIBSRTP2_SOURCE_DIR}/CMakeLists.txt)
   endif()
 endif()
 
+# Under the fuzzers and sanitizers libsrtp is instrumented like our own code, so coverage and
+# ASan checks do not stop at its boundary.
+set(LIBSRTP2_C_FLAGS "")
+if(RINGCAST_BUILD_FUZZERS)
+  set(LIBSRTP2_C_FLAGS "${CMAKE_C_FLAGS}")
+elseif(CMAKE_BUILD_TYPE STREQUAL "Sanitize")
+  set(LIBSRTP2_C_FLAGS "${CMAKE_C_FLAGS_SANITIZE}")
+endif()
+
 include(ExternalProject)
 set(LIBSRTP2_PREFIX ${CMAKE_BINARY_DIR}/_deps/libsrtp2)
 set(LIBSRTP2_LIBRARY ${LIBSRTP2_PREFIX}/lib/libsrtp2.a)
@@ -34,6 +43,7 @@ ExternalProject_Add(libsrtp2_build
     -DCMAKE_INSTALL_PREFIX=${LIBSRTP2_PREFIX}
     -DCMAKE_INSTALL_LIBDIR=lib
     -DCMAKE_C_COMPILER=${CMAKE_C_COMPILER}
+    -DCMAKE_C_FLAGS=${LIBSRTP2_C_FLAGS}
     -DCMAKE_POSITION_INDEPENDENT_CODE=ON
     -DBUILD_SHARED_LIBS=OFF
     -DENABLE_OPENSSL=ON
