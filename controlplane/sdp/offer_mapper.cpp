@@ -289,6 +289,7 @@ SdpResult<PublishPlan> offer_to_produce(const SessionDescription& offer) {
 
   std::map<uint16_t, std::string> extension_uris;
   std::set<uint32_t> ssrcs;
+  uint16_t mid_id = 0;
   bool first_accepted = true;
   for (const MediaSection& media : offer.media) {
     MediaPlan media_plan = plan_media(media);
@@ -304,13 +305,26 @@ SdpResult<PublishPlan> offer_to_produce(const SessionDescription& offer) {
     }
     if (media_plan.disposition != MediaDisposition::kRejected) {
       first_accepted = false;
-      // RFC 8843 §9.2: within a BUNDLE group an extension id means one URI.
+      // The data plane reads the MID extension before it knows which m-section a packet of a
+      // new SSRC belongs to (RFC 8843 §9.2), so the mid id must mean the mid everywhere in the
+      // group. Other ids are read per producer: aiortc 1.4 uses id 2 for audio-level in audio
+      // and for abs-send-time in video, within one BUNDLE group, and that must still work.
       for (const Extmap& extmap : media_plan.produce.extmaps) {
         auto [it, inserted] = extension_uris.emplace(extmap.id, extmap.uri);
-        if (!inserted && it->second != extmap.uri) {
+        const bool involves_mid = it->second == kExtensionMid || extmap.uri == kExtensionMid;
+        if (!inserted && it->second != extmap.uri && involves_mid) {
           return SdpError{"extmap id " + std::to_string(extmap.id) + " means both '" + it->second +
                               "' and '" + extmap.uri + "' in the BUNDLE group",
                           0};
+        }
+        if (extmap.uri == kExtensionMid) {
+          it->second = extmap.uri;
+          if (mid_id != 0 && mid_id != extmap.id) {
+            return SdpError{"the mid extension has id " + std::to_string(mid_id) + " and " +
+                                std::to_string(extmap.id) + " in one BUNDLE group",
+                            0};
+          }
+          mid_id = extmap.id;
         }
       }
       for (const EncodingPlan& encoding : media_plan.produce.encodings) {
