@@ -6,7 +6,7 @@ file:// page (a secure context, so getUserMedia works) with fake capture devices
 builds an RTCPeerConnection (no ICE servers), creates an offer (or an answer to a given offer),
 sets it locally, waits up to 2 s for ICE gathering and prints the local description.
 
-    /usr/bin/python3 capture_chromium.py OUTDIR [--answer-offer FILE]
+    /usr/bin/python3 capture_chromium.py OUTDIR [--answer-offer FILE] [--cases NAME...]
 """
 import argparse
 import os
@@ -95,6 +95,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("outdir")
     parser.add_argument("--answer-offer", help="also answer this server offer (answer-subscriber)")
+    parser.add_argument("--cases", nargs="*", help="only these cases (default: all)")
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="ringcast-sdp-chromium-")
@@ -121,6 +122,8 @@ def main():
             with open(args.answer_offer) as f:
                 jobs.append(("answer-subscriber", "return answer(arguments[0])", [f.read()]))
         for name, script, script_args in jobs:
+            if args.cases and name not in args.cases:
+                continue
             sdp = driver.execute_script(script, *script_args)
             path = os.path.join(args.outdir, "chromium-%s-%s.sdp" % (major, name))
             with open(path, "w", newline="") as f:
