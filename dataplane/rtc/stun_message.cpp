@@ -12,7 +12,6 @@ namespace {
 
 constexpr size_t kAttributeHeaderSize = 4;
 constexpr size_t kIntegrityAttributeSize = kAttributeHeaderSize + HmacSha1::kSize;
-constexpr size_t kFingerprintAttributeSize = kAttributeHeaderSize + 4;
 
 constexpr std::array<uint32_t, 256> make_crc32_table() {
   std::array<uint32_t, 256> table{};
