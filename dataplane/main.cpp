@@ -17,6 +17,9 @@
 #include "core/runtime.hpp"
 #include "net/socket.hpp"
 #include "rtc/sfu.hpp"
+#include "rtmp/rtmp_config.hpp"
+#include "rtmp/rtmp_node.hpp"
+#include "rtmp/rtmp_server.hpp"
 
 namespace {
 
@@ -37,15 +40,19 @@ ringcast::net::FileDescriptor block_stop_signals() {
 // Creates each shard's modules on that shard's thread. Their events travel to the control
 // thread as tasks and leave through the event hub.
 ringcast::core::Runtime::ModuleInstaller shard_modules(
-    const ringcast::core::DataplaneConfig& config, ringcast::control::EventHub& events) {
+    const ringcast::core::DataplaneConfig& config, ringcast::control::EventHub& events,
+    const ringcast::rtmp::RtmpNode* rtmp) {
   const size_t control_endpoint = config.cores.size();
-  return [&config, &events, control_endpoint](ringcast::core::Shard& shard) {
+  return [&config, &events, control_endpoint, rtmp](ringcast::core::Shard& shard) {
     auto emit = [&shard, &events, control_endpoint](ringcast::control::Event event) {
       ringcast::core::AllocationCounter::ControlWork control_work;
       shard.mailbox().send(control_endpoint,
                            [&events, event = std::move(event)] { events.publish(event); });
     };
     shard.add_module(std::make_unique<ringcast::rtc::Sfu>(shard, config.announced_ip, emit));
+    if (rtmp != nullptr) {
+      shard.add_module(std::make_unique<ringcast::rtmp::RtmpServer>(shard, *rtmp));
+    }
   };
 }
 
@@ -65,6 +72,7 @@ int main(int argc, char** argv) {
   ringcast::core::DataplaneConfig config;
   ringcast::control::EventHub events;
   std::unique_ptr<ringcast::core::Runtime> runtime;
+  std::unique_ptr<ringcast::rtmp::RtmpNode> rtmp;
   ringcast::net::FileDescriptor control_socket;
   try {
     config = config_path.empty() ? ringcast::core::default_dataplane_config()
@@ -76,7 +84,16 @@ int main(int argc, char** argv) {
       throw ringcast::core::ConfigError("dataplane.control_socket: " + listening.error);
     }
     control_socket = std::move(listening.fd);
-    runtime = std::make_unique<ringcast::core::Runtime>(config, shard_modules(config, events));
+    // The RTMP listeners are bound before any thread starts: a port in use exits 2.
+    ringcast::rtmp::RtmpConfig rtmp_config = config_path.empty()
+                                                 ? ringcast::rtmp::RtmpConfig{}
+                                                 : ringcast::rtmp::load_rtmp_config(config_path);
+    if (rtmp_config.enabled) {
+      rtmp =
+          std::make_unique<ringcast::rtmp::RtmpNode>(std::move(rtmp_config), config.cores.size());
+    }
+    runtime = std::make_unique<ringcast::core::Runtime>(config,
+                                                        shard_modules(config, events, rtmp.get()));
   } catch (const ringcast::core::ConfigError& error) {
     if (control_socket.valid()) {
       std::filesystem::remove(config.control_socket);
@@ -99,6 +116,10 @@ int main(int argc, char** argv) {
     const auto& shard = runtime->shard(i);
     spdlog::info("shard {} on core {}: udp {}:{} (ring: {})", shard.index(), shard.core(),
                  config.listen_ip, shard.udp_port(), fmt::join(shard.ring_features(), ", "));
+  }
+  if (rtmp != nullptr) {
+    spdlog::info("rtmp {}:{} ({} listeners, SO_REUSEPORT)", rtmp->config().listen_ip, rtmp->port(),
+                 rtmp->shards());
   }
   spdlog::info("control socket {}", config.control_socket.string());
   std::fflush(stdout);

@@ -5,6 +5,8 @@
 #include <memory>
 
 #include "rtc/sfu.hpp"
+#include "rtmp/rtmp_node.hpp"
+#include "rtmp/rtmp_server.hpp"
 
 namespace ringcast::control {
 
@@ -73,6 +75,10 @@ void ControlService::handle(const pb::Request& request, Reply reply) {
     case pb::Request::kAddObserverProducer:
     case pb::Request::kCloseAudioLevelObserver:
       forward_to_shard(request, std::move(reply));
+      return;
+    case pb::Request::kStartPushRelay:
+    case pb::Request::kStopPushRelay:
+      forward_to_rtmp(request, std::move(reply));
       return;
     case pb::Request::KIND_NOT_SET:
       break;
@@ -218,6 +224,36 @@ void ControlService::forward_to_shard(const pb::Request& request, Reply reply) {
                           [on_response, response = std::move(response)]() mutable {
                             on_response(std::move(response));
                           });
+  });
+}
+
+void ControlService::forward_to_rtmp(const pb::Request& request, Reply reply) {
+  // A stream lives on the shard its name hashes to (rtmp::stream_shard), so do its relays.
+  const std::string& stream = request.kind_case() == pb::Request::kStartPushRelay
+                                  ? request.start_push_relay().stream()
+                                  : request.stop_push_relay().stream();
+  if (stream.find('/') == std::string::npos || runtime_.shard_count() == 0) {
+    pb::Response response;
+    response.mutable_error()->set_code(pb::ERROR_CODE_BAD_REQUEST);
+    response.mutable_error()->set_reason("stream must be \"app/name\"");
+    reply(std::move(response));
+    return;
+  }
+  const uint32_t index = rtmp::stream_shard(stream, runtime_.shard_count());
+  core::Shard* shard = &runtime_.shard(index);
+  const size_t control_endpoint = runtime_.control_endpoint();
+  mailbox_.send(index, [shard, request, control_endpoint, reply = std::move(reply)]() {
+    rtmp::RtmpServer* server = shard->module<rtmp::RtmpServer>();
+    pb::Response response;
+    if (server == nullptr) {
+      response.mutable_error()->set_code(pb::ERROR_CODE_UNAVAILABLE);
+      response.mutable_error()->set_reason("RTMP is not enabled ([rtmp] in the config)");
+    } else {
+      response = server->handle(request);
+    }
+    shard->mailbox().send(control_endpoint, [reply, response = std::move(response)]() mutable {
+      reply(std::move(response));
+    });
   });
 }
 

@@ -30,6 +30,8 @@ class ControlService {
   void get_stats(Reply reply);
   // SFU requests run on the shard that owns the object; `shard_of_` remembers which that is.
   void forward_to_shard(const ringcast::control::Request& request, Reply reply);
+  // RTMP push relay requests run on the shard that owns the stream.
+  void forward_to_rtmp(const ringcast::control::Request& request, Reply reply);
   std::optional<uint32_t> shard_for(const ringcast::control::Request& request,
                                     std::string& error) const;
 
