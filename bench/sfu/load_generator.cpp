@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -35,12 +36,21 @@ constexpr uint32_t kMaxCatchUpPerTurn = 64;
 // How long teardown waits for sends still in flight.
 constexpr uint64_t kSendDrainNs = 200'000'000;
 
+// Earliest arrival of each recent packet of a producer, in a small ring indexed by sequence.
+constexpr uint32_t kFirstCopySlots = 1024;
+struct FirstCopySlot {
+  uint64_t sequence = UINT64_MAX;
+  uint64_t latency_ns = UINT64_MAX;
+  bool in_window = false;
+};
+
 struct ProducerState {
   std::optional<rtc::SrtpSession> srtp;
   uint64_t next_send_ns = 0;
   uint64_t period_ns = 0;
   uint64_t sequence = 0;
   uint64_t window_sent = 0;
+  std::vector<FirstCopySlot> first_copies;
 };
 
 struct ReceiverState {
@@ -177,6 +187,7 @@ LoadResult LoadGenerator::run(uint64_t start_ns) {
       throw std::runtime_error("load generator: producer SRTP: " + error);
     }
     producers[p].period_ns = 1'000'000'000ull / options_.packets_per_second;
+    producers[p].first_copies.resize(kFirstCopySlots);
     // Producers are spread over one period so they do not all burst on the same tick.
     producers[p].next_send_ns = start_ns + producers[p].period_ns * p / producer_total;
   }
@@ -244,6 +255,13 @@ LoadResult LoadGenerator::run(uint64_t start_ns) {
   };
 
   LatencyHistogram& latency = *result.latency;
+  LatencyHistogram& first_copy_latency = *result.first_copy_latency;
+  auto finish_first_copy = [&](FirstCopySlot& slot) {
+    if (slot.in_window && slot.latency_ns != UINT64_MAX) {
+      first_copy_latency.record_ns(slot.latency_ns);
+    }
+    slot = FirstCopySlot{};
+  };
   auto handle_receive = [&](const io_uring_cqe& cqe) {
     const auto r = static_cast<uint32_t>(core::id_of(cqe.user_data));
     if (!(cqe.flags & IORING_CQE_F_MORE)) {
@@ -312,7 +330,15 @@ LoadResult LoadGenerator::run(uint64_t start_ns) {
     } else {
       receiver.last_sequence = sequence;
     }
-    if (fields.send_ns >= window_start && fields.send_ns < window_end) {
+    const bool in_window = fields.send_ns >= window_start && fields.send_ns < window_end;
+    FirstCopySlot& slot = producers[producer_of(r)].first_copies[fields.sequence % kFirstCopySlots];
+    if (slot.sequence != fields.sequence) {
+      finish_first_copy(slot);
+      slot.sequence = fields.sequence;
+      slot.in_window = in_window;
+    }
+    slot.latency_ns = std::min(slot.latency_ns, now - fields.send_ns);
+    if (in_window) {
       ++receiver.window_received;
       latency.record_ns(now - fields.send_ns);
     } else if (fields.send_ns < window_start) {
@@ -399,6 +425,11 @@ LoadResult LoadGenerator::run(uint64_t start_ns) {
     io_uring_cq_advance(ring.get(), seen);
   }
 
+  for (ProducerState& producer : producers) {
+    for (FirstCopySlot& slot : producer.first_copies) {
+      finish_first_copy(slot);
+    }
+  }
   result.window_seconds = double(options_.window_ns) / 1e9;
   result.generator_cpu_s = double(thread_cpu_ns() - cpu_start) / 1e9;
   result.generator_wall_s = double(monotonic_ns() - wall_start) / 1e9;

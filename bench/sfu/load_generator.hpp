@@ -70,6 +70,9 @@ struct LoadResult {
   // shared machine this, not the server, is where milliseconds of latency come from.
   double generator_run_delay_s = 0;
   std::unique_ptr<LatencyHistogram> latency = std::make_unique<LatencyHistogram>();
+  // Per window packet, the latency of its first copy to reach any consumer: the server's reaction
+  // time without the fan-out's serialization (the last of C copies leaves C sends later).
+  std::unique_ptr<LatencyHistogram> first_copy_latency = std::make_unique<LatencyHistogram>();
 
   double delivered_pps() const {
     return window_seconds > 0 ? double(received) / window_seconds : 0;

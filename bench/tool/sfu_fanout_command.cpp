@@ -593,7 +593,8 @@ ServerFigures run_floor(const FanoutOptions& options, const sfu::LoadOptions& lo
 
 struct Series {
   std::vector<double> delivered_pps, loss_ratio, cpu_us_per_pkt, p50_us, p99_us, allocs_per_pkt;
-  std::vector<double> server_run_delay_ms, generator_run_delay_ms;
+  std::vector<double> server_run_delay_ms, generator_run_delay_ms, first_copy_p50_us,
+      first_copy_p99_us;
   uint64_t corrupted = 0, wrong_header = 0, srtp_failures = 0, reordered = 0, duplicates = 0;
   uint64_t rx_no_buffer = 0, tx_errors = 0, tx_no_buffer = 0;
   bool cpu_missing = false, allocs_missing = false;
@@ -604,6 +605,8 @@ struct Series {
     loss_ratio.push_back(load.loss_ratio());
     p50_us.push_back(load.latency->percentile_us(0.50));
     p99_us.push_back(load.latency->percentile_us(0.99));
+    first_copy_p50_us.push_back(load.first_copy_latency->percentile_us(0.50));
+    first_copy_p99_us.push_back(load.first_copy_latency->percentile_us(0.99));
     if (auto cpu = figures.cpu_us_per_packet()) {
       cpu_us_per_pkt.push_back(*cpu);
     } else {
@@ -644,11 +647,13 @@ void print_run(const char* name, uint32_t run, const ServerFigures& figures) {
   auto allocs = figures.allocations_per_packet();
   std::printf(
       "run %u %-14s delivered %9.0f pps  loss %.6f  cpu/pkt %s us  p50 %u us  p99 %u us  max "
-      "%.0f us  allocs/pkt %s  (sent %llu, received %llu/%llu, reordered %llu, dup %llu, "
+      "%.0f us  first copy p50 %u us p99 %u us  allocs/pkt %s  (sent %llu, received %llu/%llu, "
+      "reordered %llu, dup %llu, "
       "corrupt %llu, bad header %llu, srtp fail %llu, send lag max %llu us, generator cpu "
       "%.2f s of %.2f s, waiting for a core: generator %.0f ms, server %s ms)\n",
       run, name, load.delivered_pps(), load.loss_ratio(), cpu ? fmt_double(*cpu, 3).c_str() : "n/a",
       load.latency->percentile_us(0.50), load.latency->percentile_us(0.99), load.latency->max_us(),
+      load.first_copy_latency->percentile_us(0.50), load.first_copy_latency->percentile_us(0.99),
       allocs ? fmt_double(*allocs, 4).c_str() : "n/a", static_cast<unsigned long long>(load.sent),
       static_cast<unsigned long long>(load.received),
       static_cast<unsigned long long>(load.expected),
@@ -672,6 +677,8 @@ void put_series(nlohmann::json& json, const std::string& prefix, const Series& s
   json[prefix + "cpu_us_per_pkt"] = median_or_null(series.cpu_us_per_pkt, series.cpu_missing);
   json[prefix + "p50_us"] = median_or_null(series.p50_us, false);
   json[prefix + "p99_us"] = median_or_null(series.p99_us, false);
+  json[prefix + "first_copy_p50_us"] = median_or_null(series.first_copy_p50_us, false);
+  json[prefix + "first_copy_p99_us"] = median_or_null(series.first_copy_p99_us, false);
   json[prefix + "server_run_delay_ms"] = median_or_null(series.server_run_delay_ms, false);
   json[prefix + "generator_run_delay_ms"] = median_or_null(series.generator_run_delay_ms, false);
   json[prefix + "errors"] = {
