@@ -310,13 +310,24 @@ ServerFigures drive(LoadGenerator& generator, const sfu::LoadOptions& load, Samp
       std::this_thread::sleep_for(nanoseconds(when - now));
     }
   };
-  sleep_until_ns(start_ns + load.warmup_ns);
-  const ServerSample before = sample();
-  sleep_until_ns(start_ns + load.warmup_ns + load.window_ns);
-  const ServerSample after = sample();
+  ServerSample before;
+  ServerSample after;
+  std::exception_ptr sampling_failure;
+  try {
+    sleep_until_ns(start_ns + load.warmup_ns);
+    before = sample();
+    sleep_until_ns(start_ns + load.warmup_ns + load.window_ns);
+    after = sample();
+  } catch (...) {
+    // The generator's run is bounded in time: let it end before the error leaves this scope.
+    sampling_failure = std::current_exception();
+  }
   thread.join();
   if (failure) {
     std::rethrow_exception(failure);
+  }
+  if (sampling_failure) {
+    std::rethrow_exception(sampling_failure);
   }
   ServerFigures figures;
   figures.load = std::move(result);
