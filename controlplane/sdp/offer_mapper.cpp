@@ -142,7 +142,8 @@ MediaPlan plan_media(const MediaSection& media) {
   for (const Extmap& extmap : media.extmaps) {
     // Ids past 14 need the two-byte header (RFC 8285 §4.3), which the data plane does not
     // rewrite; no browser puts the extensions we use there.
-    if (extmap.id > 14 || !is_supported_extension(media.kind, extmap.uri)) {
+    if (extmap.id > 14 || !is_supported_extension(media.kind, extmap.uri) ||
+        produce.find_extmap(extmap.uri) != nullptr) {
       continue;
     }
     produce.extmaps.push_back(Extmap{extmap.id, std::nullopt, extmap.uri, ""});

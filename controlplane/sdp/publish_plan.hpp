@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sdp/session_description.hpp"
@@ -52,6 +53,15 @@ struct ProducePlan {
   std::string track_id;
   std::string cname;
   bool operator==(const ProducePlan&) const = default;
+
+  const Extmap* find_extmap(std::string_view uri) const {
+    for (const Extmap& extmap : extmaps) {
+      if (extmap.uri == uri) {
+        return &extmap;
+      }
+    }
+    return nullptr;
+  }
 };
 
 // RFC 8842 §5 / RFC 5763 §5: the DTLS role of one side. kAuto: not decided yet.
