@@ -91,6 +91,7 @@ void RtmpConnection::rebind(RtmpServer& server, uint32_t id) {
 
 void RtmpConnection::start() {
   if (relay_ != nullptr) {
+    stream_key_ = relay_->stream_key();
     client_handshake_ = std::make_unique<ClientHandshake>();
     client_handshake_->start(control_out());
     commit_control();
@@ -542,6 +543,7 @@ void RtmpConnection::handle_client_command(const Command& command) {
       const Amf0Value* level = info != nullptr ? info->find("level") : nullptr;
       if (code != nullptr && code->as_string() == status::kPublishStart && role_ == Role::kNone) {
         role_ = Role::kRelay;
+        timer_.cancel();
         relay_->on_publishing(this);
       } else if (level != nullptr && level->as_string() == status::kLevelError) {
         close("remote server refused the publish");
