@@ -68,7 +68,7 @@ bool PlainTransport::try_learn_remote(std::span<const uint8_t> datagram, const s
     packet = scratch.first(length);
   } else {
     RtpPacket parsed;
-    if (parsed.parse(packet) != RtpError::kNone || producer_by_ssrc(parsed.ssrc()) == nullptr) {
+    if (parsed.parse(packet) != RtpError::kNone || route_for_ssrc(parsed.ssrc()) == nullptr) {
       return false;
     }
   }

@@ -2,7 +2,23 @@
 
 namespace ringcast::rtc {
 
-Router::~Router() { close_all(); }
+Router::~Router() {
+  observers_.clear();
+  close_all();
+}
+
+AudioLevelObserver* Router::add_observer(std::unique_ptr<AudioLevelObserver> observer) {
+  AudioLevelObserver* added = observer.get();
+  observers_.emplace(added->id(), std::move(observer));
+  return added;
+}
+
+AudioLevelObserver* Router::observer(const std::string& id) const {
+  auto found = observers_.find(id);
+  return found == observers_.end() ? nullptr : found->second.get();
+}
+
+bool Router::close_observer(const std::string& id) { return observers_.erase(id) > 0; }
 
 Transport* Router::add_transport(std::unique_ptr<Transport> transport) {
   Transport* added = transport.get();
@@ -72,6 +88,9 @@ std::vector<std::string> Router::close_producer(const std::string& id) {
     auto ids = close_consumer(consumer_id);
     closed.insert(closed.end(), ids.begin(), ids.end());
   }
+  for (auto& [observer_id, observer] : observers_) {
+    observer->remove_producer(producer);
+  }
   producer.transport().remove_producer(&producer);
   producers_.erase(found);
   closed.push_back(id);
@@ -86,7 +105,7 @@ std::vector<std::string> Router::close_transport(const std::string& id) {
   Transport& transport = *found->second;
   std::vector<std::string> closed;
   std::vector<std::string> producer_ids;
-  for (const auto& [ssrc, producer] : transport.producers()) {
+  for (const Producer* producer : transport.producers()) {
     producer_ids.push_back(producer->id());
   }
   std::vector<std::string> consumer_ids;

@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "rtc/audio_level_observer.hpp"
 #include "rtc/consumer.hpp"
 #include "rtc/producer.hpp"
 #include "rtc/transport.hpp"
@@ -43,12 +44,17 @@ class Router {
     return transports_;
   }
 
+  AudioLevelObserver* add_observer(std::unique_ptr<AudioLevelObserver> observer);
+  AudioLevelObserver* observer(const std::string& id) const;
+  bool close_observer(const std::string& id);
+
  private:
   std::string id_;
   SfuCounters& counters_;
   std::unordered_map<std::string, std::unique_ptr<Transport>> transports_;
   std::unordered_map<std::string, std::unique_ptr<Producer>> producers_;
   std::unordered_map<std::string, std::unique_ptr<Consumer>> consumers_;
+  std::unordered_map<std::string, std::unique_ptr<AudioLevelObserver>> observers_;
 };
 
 }  // namespace ringcast::rtc

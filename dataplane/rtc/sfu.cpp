@@ -5,6 +5,9 @@
 
 #include <algorithm>
 
+#include "core/allocation_counter.hpp"
+#include "rtc/stun_message.hpp"
+
 namespace ringcast::rtc {
 
 namespace pb = ringcast::control;
@@ -49,9 +52,21 @@ void producer_info(const Producer& producer, const Transport& transport, pb::Pro
   info.set_kind(params.kind == MediaKind::kAudio ? pb::MEDIA_KIND_AUDIO : pb::MEDIA_KIND_VIDEO);
   info.set_codec(params.codec);
   info.set_payload_type(params.payload_type);
-  info.set_ssrc(params.ssrc);
+  info.set_ssrc(producer.encoding_params(0).ssrc);
   info.set_clock_rate(params.clock_rate);
   info.set_paused(params.paused);
+}
+
+HeaderExtensionIds extension_ids(const pb::HeaderExtensionIds& ids) {
+  auto id = [](uint32_t value) { return static_cast<uint8_t>(value <= 255 ? value : 0); };
+  HeaderExtensionIds out;
+  out.mid = id(ids.mid());
+  out.rid = id(ids.rid());
+  out.repaired_rid = id(ids.repaired_rid());
+  out.transport_wide_cc = id(ids.transport_cc());
+  out.abs_send_time = id(ids.abs_send_time());
+  out.audio_level = id(ids.audio_level());
+  return out;
 }
 
 void consumer_info(Consumer& consumer, pb::ConsumerInfo& info) {
@@ -67,7 +82,10 @@ void consumer_info(Consumer& consumer, pb::ConsumerInfo& info) {
 }  // namespace
 
 Sfu::Sfu(core::Shard& shard, std::string announced_ip, EventEmitter emit_event)
-    : shard_(shard), announced_ip_(std::move(announced_ip)), emit_event_(std::move(emit_event)) {
+    : shard_(shard),
+      announced_ip_(std::move(announced_ip)),
+      emit_event_(std::move(emit_event)),
+      dtls_context_(DtlsContext::process()) {
   RAND_bytes(reinterpret_cast<unsigned char*>(&random_state_), sizeof random_state_);
   random_state_ |= 1;
   shard_.set_datagram_handler(this);
@@ -89,22 +107,57 @@ uint32_t Sfu::next_random() {
 }
 
 void Sfu::on_datagram(std::span<uint8_t> packet, const sockaddr_in& from) {
-  // RFC 7983 §7: 128..191 is RTP or RTCP. STUN (0..3) and DTLS (20..63) arrive with the WebRTC
-  // transport; until then they, like anything else, are dropped and counted.
-  if (packet.empty() || packet[0] < 128 || packet[0] > 191) {
+  if (packet.empty()) {
     ++counters_.drop_not_rtp;
     return;
   }
   const uint64_t now_ms = shard_.now_ms();
+  const uint8_t first = packet[0];
   auto found = by_address_.find(address_key(from));
+  // RFC 7983 §7: the first byte tells STUN (0..3), DTLS (20..63) and RTP/RTCP (128..191) apart.
+  if (first <= 3) {
+    WebRtcTransport* transport = found != by_address_.end() ? found->second.webrtc : nullptr;
+    if (transport == nullptr) {
+      // A check from a new address: its USERNAME (RFC 8445 §7.2.2) starts with our ufrag.
+      StunMessage message;
+      if (message.parse(packet) == StunError::kNone) {
+        const std::string_view username = message.username();
+        const std::string local_ufrag(username.substr(0, username.find(':')));
+        auto by_ufrag = by_ufrag_.find(local_ufrag);
+        transport = by_ufrag == by_ufrag_.end() ? nullptr : by_ufrag->second;
+      }
+    }
+    if (transport == nullptr) {
+      ++counters_.drop_stun_unknown_ufrag;
+      return;
+    }
+    transport->receive_stun(packet, from, now_ms);
+    return;
+  }
+  if (first >= 20 && first <= 63) {
+    if (found == by_address_.end() || found->second.webrtc == nullptr) {
+      ++counters_.drop_dtls_unknown_source;
+      return;
+    }
+    found->second.webrtc->receive_dtls(packet, from, now_ms);
+    return;
+  }
+  if (first < 128 || first > 191) {
+    ++counters_.drop_not_rtp;
+    return;
+  }
   if (found != by_address_.end()) {
-    found->second->receive_packet(packet, now_ms);
+    if (found->second.webrtc != nullptr && !found->second.webrtc->media_ready()) {
+      ++counters_.drop_srtp_not_ready;
+      return;
+    }
+    found->second.transport->receive_packet(packet, now_ms);
     return;
   }
   for (auto it = awaiting_remote_.begin(); it != awaiting_remote_.end(); ++it) {
     PlainTransport* transport = *it;
     if (transport->try_learn_remote(packet, from, scratch_, now_ms)) {
-      by_address_[address_key(from)] = transport;
+      by_address_[address_key(from)] = AddressEntry{transport, nullptr};
       awaiting_remote_.erase(it);
       return;
     }
@@ -146,6 +199,20 @@ pb::Response Sfu::handle(const pb::Request& request, std::vector<std::string>& c
       return object_stats(request.get_object_stats().id());
     case pb::Request::kRequestKeyFrame:
       return request_key_frame(request.request_key_frame().id());
+    case pb::Request::kCreateWebrtcTransport:
+      return create_webrtc_transport(request.create_webrtc_transport());
+    case pb::Request::kConnectWebrtcTransport:
+      return connect_webrtc_transport(request.connect_webrtc_transport());
+    case pb::Request::kRestartIce:
+      return restart_ice(request.restart_ice().id());
+    case pb::Request::kSetPreferredLayer:
+      return set_preferred_layer(request.set_preferred_layer());
+    case pb::Request::kCreateAudioLevelObserver:
+      return create_audio_level_observer(request.create_audio_level_observer());
+    case pb::Request::kAddObserverProducer:
+      return add_observer_producer(request.add_observer_producer());
+    case pb::Request::kCloseAudioLevelObserver:
+      return close(request, closed_ids);
     default:
       return error_response(pb::ERROR_CODE_BAD_REQUEST, "not an SFU request");
   }
@@ -191,8 +258,8 @@ pb::Response Sfu::create_plain_transport(const pb::CreatePlainTransport& request
   }
   Router& router = *router_it->second;
   pb::Response response;
-  if (Transport* existing = router.transport(request.transport_id())) {
-    transport_info(static_cast<PlainTransport&>(*existing), *response.mutable_transport());
+  if (auto* existing = dynamic_cast<PlainTransport*>(router.transport(request.transport_id()))) {
+    transport_info(*existing, *response.mutable_transport());
     return response;
   }
   if (owner_.contains(request.transport_id())) {
@@ -210,19 +277,23 @@ pb::Response Sfu::create_plain_transport(const pb::CreatePlainTransport& request
   auto transport = std::make_unique<PlainTransport>(request.transport_id(), router.id(), shard_,
                                                     counters_, next_random(), options);
   auto* added = static_cast<PlainTransport*>(router.add_transport(std::move(transport)));
+  added->set_listener(this);
   owner_[added->id()] = &router;
   transport_info(*added, *response.mutable_transport());
   return response;
 }
 
+Transport* Sfu::find_transport(const std::string& id) const {
+  auto owner = owner_.find(id);
+  return owner == owner_.end() ? nullptr : owner->second->transport(id);
+}
+
 pb::Response Sfu::connect_plain_transport(const pb::ConnectPlainTransport& request) {
-  auto owner = owner_.find(request.transport_id());
-  Transport* found =
-      owner == owner_.end() ? nullptr : owner->second->transport(request.transport_id());
+  auto* found = dynamic_cast<PlainTransport*>(find_transport(request.transport_id()));
   if (found == nullptr) {
-    return not_found("transport", request.transport_id());
+    return not_found("plain transport", request.transport_id());
   }
-  auto& transport = static_cast<PlainTransport&>(*found);
+  PlainTransport& transport = *found;
   sockaddr_in remote{};
   const bool has_remote = !request.remote_ip().empty();
   if (has_remote) {
@@ -234,7 +305,7 @@ pb::Response Sfu::connect_plain_transport(const pb::ConnectPlainTransport& reque
     }
     remote.sin_port = htons(static_cast<uint16_t>(request.remote_port()));
   }
-  unregister_address(&transport);
+  unregister_transport(&transport);
   const auto& key = request.remote_srtp_key();
   const std::string error = transport.connect(
       has_remote ? &remote : nullptr, {reinterpret_cast<const uint8_t*>(key.data()), key.size()});
@@ -242,7 +313,7 @@ pb::Response Sfu::connect_plain_transport(const pb::ConnectPlainTransport& reque
     return error_response(pb::ERROR_CODE_BAD_REQUEST, error);
   }
   if (has_remote) {
-    by_address_[address_key(remote)] = &transport;
+    by_address_[address_key(remote)] = AddressEntry{&transport, nullptr};
   } else {
     awaiting_remote_.push_back(&transport);
   }
@@ -251,14 +322,104 @@ pb::Response Sfu::connect_plain_transport(const pb::ConnectPlainTransport& reque
   return response;
 }
 
+void Sfu::webrtc_transport_info(const WebRtcTransport& transport,
+                                pb::WebRtcTransportInfo& info) const {
+  info.set_transport_id(transport.id());
+  info.set_router_id(transport.router_id());
+  info.set_ice_ufrag(transport.ice().local_ufrag());
+  info.set_ice_pwd(transport.ice().local_password());
+  info.set_ice_lite(true);
+  pb::IceCandidate* candidate = info.add_candidates();
+  candidate->set_foundation("udp" + std::to_string(shard_.index()));
+  // RFC 8445 §5.1.2.1 with type preference 126 (host), local preference 65535, component 1.
+  candidate->set_priority((126u << 24) | (65535u << 8) | 255u);
+  candidate->set_ip(announced_ip_);
+  candidate->set_port(shard_.udp_port());
+  candidate->set_protocol("udp");
+  candidate->set_type("host");
+  pb::DtlsFingerprint* fingerprint = info.add_fingerprints();
+  fingerprint->set_algorithm("sha-256");
+  fingerprint->set_value(std::string(transport.local_fingerprint()));
+  if (const auto role = transport.dtls_role()) {
+    info.set_dtls_role(*role == DtlsRole::kClient ? pb::DTLS_ROLE_CLIENT : pb::DTLS_ROLE_SERVER);
+  }
+  info.set_ice_state(ice_state_name(transport.ice().state()));
+  info.set_dtls_state(dtls_state_name(transport.dtls().state()));
+}
+
+pb::Response Sfu::create_webrtc_transport(const pb::CreateWebRtcTransport& request) {
+  auto router_it = routers_.find(request.router_id());
+  if (router_it == routers_.end()) {
+    return not_found("router", request.router_id());
+  }
+  if (request.transport_id().empty()) {
+    return error_response(pb::ERROR_CODE_BAD_REQUEST, "transport_id is required");
+  }
+  Router& router = *router_it->second;
+  pb::Response response;
+  if (auto* existing = dynamic_cast<WebRtcTransport*>(router.transport(request.transport_id()))) {
+    webrtc_transport_info(*existing, *response.mutable_webrtc_transport());
+    return response;
+  }
+  if (owner_.contains(request.transport_id())) {
+    return error_response(pb::ERROR_CODE_ALREADY_EXISTS,
+                          "id '" + request.transport_id() + "' is taken by another object");
+  }
+  WebRtcTransport::Options options;
+  options.max_incoming_bitrate_bps = request.max_incoming_bitrate_bps();
+  options.initial_outgoing_bitrate_bps = request.initial_outgoing_bitrate_bps();
+  auto transport =
+      std::make_unique<WebRtcTransport>(request.transport_id(), router.id(), shard_, counters_,
+                                        next_random(), options, dtls_context_);
+  auto* added = static_cast<WebRtcTransport*>(router.add_transport(std::move(transport)));
+  added->set_listener(this);
+  owner_[added->id()] = &router;
+  by_ufrag_[added->ice().local_ufrag()] = added;
+  webrtc_transport_info(*added, *response.mutable_webrtc_transport());
+  return response;
+}
+
+pb::Response Sfu::connect_webrtc_transport(const pb::ConnectWebRtcTransport& request) {
+  auto* transport = dynamic_cast<WebRtcTransport*>(find_transport(request.transport_id()));
+  if (transport == nullptr) {
+    return not_found("WebRTC transport", request.transport_id());
+  }
+  std::optional<DtlsRole> remote_role;
+  if (request.remote_role() == pb::DTLS_ROLE_CLIENT) {
+    remote_role = DtlsRole::kClient;
+  } else if (request.remote_role() == pb::DTLS_ROLE_SERVER) {
+    remote_role = DtlsRole::kServer;
+  }
+  const std::string error = transport->connect(request.remote_ice_ufrag(), request.remote_ice_pwd(),
+                                               request.remote_fingerprint().algorithm(),
+                                               request.remote_fingerprint().value(), remote_role);
+  if (!error.empty()) {
+    return error_response(pb::ERROR_CODE_BAD_REQUEST, error);
+  }
+  pb::Response response;
+  webrtc_transport_info(*transport, *response.mutable_webrtc_transport());
+  return response;
+}
+
+pb::Response Sfu::restart_ice(const std::string& id) {
+  auto* transport = dynamic_cast<WebRtcTransport*>(find_transport(id));
+  if (transport == nullptr) {
+    return not_found("WebRTC transport", id);
+  }
+  by_ufrag_.erase(transport->ice().local_ufrag());
+  transport->restart_ice();
+  by_ufrag_[transport->ice().local_ufrag()] = transport;
+  pb::Response response;
+  webrtc_transport_info(*transport, *response.mutable_webrtc_transport());
+  return response;
+}
+
 pb::Response Sfu::produce(const pb::Produce& request) {
-  auto owner = owner_.find(request.transport_id());
-  Transport* transport =
-      owner == owner_.end() ? nullptr : owner->second->transport(request.transport_id());
+  Transport* transport = find_transport(request.transport_id());
   if (transport == nullptr) {
     return not_found("transport", request.transport_id());
   }
-  Router& router = *owner->second;
+  Router& router = *owner_.at(request.transport_id());
   pb::Response response;
   if (Producer* existing = router.producer(request.producer_id())) {
     producer_info(*existing, existing->transport(), *response.mutable_producer());
@@ -267,22 +428,55 @@ pb::Response Sfu::produce(const pb::Produce& request) {
   if (request.producer_id().empty() || owner_.contains(request.producer_id())) {
     return error_response(pb::ERROR_CODE_BAD_REQUEST, "producer_id is empty or taken");
   }
-  if (request.payload_type() > 127 || request.clock_rate() == 0 || request.ssrc() == 0) {
+  if (request.payload_type() > 127 || request.clock_rate() == 0) {
     return error_response(pb::ERROR_CODE_BAD_REQUEST,
-                          "payload_type (0..127), ssrc and clock_rate are required");
-  }
-  if (transport->producer_by_ssrc(request.ssrc()) != nullptr) {
-    return error_response(pb::ERROR_CODE_ALREADY_EXISTS,
-                          "another producer on this transport has that ssrc");
+                          "payload_type (0..127) and clock_rate are required");
   }
   ProducerParams params;
   params.id = request.producer_id();
   params.kind = request.kind() == pb::MEDIA_KIND_AUDIO ? MediaKind::kAudio : MediaKind::kVideo;
   params.codec = request.codec();
   params.payload_type = static_cast<uint8_t>(request.payload_type());
-  params.ssrc = request.ssrc();
   params.clock_rate = request.clock_rate();
   params.paused = request.paused();
+  params.mid = request.mid();
+  params.rtx_payload_type = static_cast<uint8_t>(request.rtx_payload_type() & 0x7F);
+  params.header_extensions = extension_ids(request.header_extensions());
+  if (request.encodings_size() == 0) {
+    EncodingParams encoding;
+    encoding.ssrc = request.ssrc();
+    params.encodings.push_back(encoding);
+  }
+  for (const pb::Encoding& wanted : request.encodings()) {
+    EncodingParams encoding;
+    encoding.rid = wanted.rid();
+    encoding.ssrc = wanted.ssrc();
+    encoding.rtx_ssrc = wanted.rtx_ssrc();
+    encoding.max_bitrate_bps = wanted.max_bitrate_bps();
+    params.encodings.push_back(encoding);
+  }
+  if (params.encodings.size() > Producer::kMaxEncodings) {
+    return error_response(pb::ERROR_CODE_BAD_REQUEST, "at most 3 encodings");
+  }
+  for (const EncodingParams& encoding : params.encodings) {
+    // An encoding needs an SSRC, or a RID and the MID/RID extensions to learn it by.
+    const bool learnable = !encoding.rid.empty() && params.header_extensions.mid != 0 &&
+                           params.header_extensions.rid != 0 && !params.mid.empty();
+    const bool unnamed_learnable = encoding.rid.empty() && params.encodings.size() == 1 &&
+                                   params.header_extensions.mid != 0 && !params.mid.empty();
+    if (encoding.ssrc == 0 && !learnable && !unnamed_learnable) {
+      return error_response(
+          pb::ERROR_CODE_BAD_REQUEST,
+          "each encoding needs an ssrc, or a rid with the mid and rid extensions");
+    }
+    for (uint32_t ssrc : {encoding.ssrc, encoding.rtx_ssrc}) {
+      if (ssrc != 0 && transport->route_for_ssrc(ssrc) != nullptr) {
+        return error_response(
+            pb::ERROR_CODE_ALREADY_EXISTS,
+            "another producer on this transport has ssrc " + std::to_string(ssrc));
+      }
+    }
+  }
   Producer* producer = router.add_producer(*transport, std::move(params));
   owner_[producer->id()] = &router;
   producer_info(*producer, *transport, *response.mutable_producer());
@@ -290,13 +484,11 @@ pb::Response Sfu::produce(const pb::Produce& request) {
 }
 
 pb::Response Sfu::consume(const pb::Consume& request) {
-  auto owner = owner_.find(request.transport_id());
-  Transport* transport =
-      owner == owner_.end() ? nullptr : owner->second->transport(request.transport_id());
+  Transport* transport = find_transport(request.transport_id());
   if (transport == nullptr) {
     return not_found("transport", request.transport_id());
   }
-  Router& router = *owner->second;
+  Router& router = *owner_.at(request.transport_id());
   pb::Response response;
   if (Consumer* existing = router.consumer(request.consumer_id())) {
     consumer_info(*existing, *response.mutable_consumer());
@@ -313,7 +505,8 @@ pb::Response Sfu::consume(const pb::Consume& request) {
     return error_response(pb::ERROR_CODE_BAD_REQUEST,
                           "payload_type (0..127) and ssrc are required");
   }
-  if (transport->consumer_by_ssrc(request.ssrc()) != nullptr) {
+  if (transport->consumer_by_ssrc(request.ssrc()) != nullptr ||
+      (request.rtx_ssrc() != 0 && transport->consumer_by_ssrc(request.rtx_ssrc()) != nullptr)) {
     return error_response(pb::ERROR_CODE_ALREADY_EXISTS,
                           "another consumer on this transport has that ssrc");
   }
@@ -323,7 +516,15 @@ pb::Response Sfu::consume(const pb::Consume& request) {
   params.ssrc = request.ssrc();
   params.payload_type = static_cast<uint8_t>(request.payload_type());
   params.paused = request.paused();
+  params.rtx_payload_type = static_cast<uint8_t>(request.rtx_payload_type() & 0x7F);
+  params.rtx_ssrc = request.rtx_ssrc();
+  params.header_extensions = extension_ids(request.header_extensions());
+  params.mid = request.mid();
+  params.preferred_layer = request.preferred_layer();
   Consumer* consumer = router.add_consumer(*transport, *producer, std::move(params), next_random());
+  consumer->set_layer_listener(
+      [this](Consumer& changed, int layer) { on_consumer_layer_changed(changed, layer); });
+  consumer->refresh_layers(shard_.now_ms());
   owner_[consumer->id()] = &router;
   consumer_info(*consumer, *response.mutable_consumer());
   return response;
@@ -354,8 +555,86 @@ pb::Response Sfu::set_paused(const std::string& id, bool is_producer, bool pause
   return response;
 }
 
-void Sfu::unregister_address(Transport* transport) {
-  std::erase_if(by_address_, [transport](const auto& entry) { return entry.second == transport; });
+pb::Response Sfu::set_preferred_layer(const pb::SetPreferredLayer& request) {
+  auto owner = owner_.find(request.consumer_id());
+  Consumer* consumer =
+      owner == owner_.end() ? nullptr : owner->second->consumer(request.consumer_id());
+  if (consumer == nullptr) {
+    return not_found("consumer", request.consumer_id());
+  }
+  consumer->set_preferred_layer(request.spatial_layer(), shard_.now_ms());
+  pb::Response response;
+  consumer_info(*consumer, *response.mutable_consumer());
+  return response;
+}
+
+pb::Response Sfu::create_audio_level_observer(const pb::CreateAudioLevelObserver& request) {
+  auto router_it = routers_.find(request.router_id());
+  if (router_it == routers_.end()) {
+    return not_found("router", request.router_id());
+  }
+  Router& router = *router_it->second;
+  pb::Response response;
+  response.mutable_audio_level_observer()->set_observer_id(request.observer_id());
+  response.mutable_audio_level_observer()->set_router_id(router.id());
+  if (router.observer(request.observer_id()) != nullptr) {
+    return response;
+  }
+  if (request.observer_id().empty() || owner_.contains(request.observer_id())) {
+    return error_response(pb::ERROR_CODE_BAD_REQUEST, "observer_id is empty or taken");
+  }
+  AudioLevelObserver::Listener listener;
+  listener.on_levels = [this](AudioLevelObserver& observer,
+                              const std::vector<AudioLevelObserver::Level>& levels) {
+    pb::Event event;
+    pb::AudioLevels* out = event.mutable_audio_levels();
+    out->set_observer_id(observer.id());
+    for (const auto& level : levels) {
+      pb::AudioLevels::Level* entry = out->add_levels();
+      entry->set_producer_id(level.producer_id);
+      entry->set_volume_dbov(level.volume_dbov);
+    }
+    emit(std::move(event));
+  };
+  listener.on_active_speaker = [this](AudioLevelObserver& observer,
+                                      const AudioLevelObserver::Level& level) {
+    pb::Event event;
+    event.mutable_active_speaker()->set_observer_id(observer.id());
+    event.mutable_active_speaker()->set_producer_id(level.producer_id);
+    event.mutable_active_speaker()->set_volume_dbov(level.volume_dbov);
+    emit(std::move(event));
+  };
+  router.add_observer(std::make_unique<AudioLevelObserver>(
+      request.observer_id(), router.id(), shard_, request.interval_ms(), request.threshold_dbov(),
+      std::move(listener)));
+  owner_[request.observer_id()] = &router;
+  return response;
+}
+
+pb::Response Sfu::add_observer_producer(const pb::AddObserverProducer& request) {
+  auto owner = owner_.find(request.observer_id());
+  AudioLevelObserver* observer =
+      owner == owner_.end() ? nullptr : owner->second->observer(request.observer_id());
+  if (observer == nullptr) {
+    return not_found("audio level observer", request.observer_id());
+  }
+  Producer* producer = owner->second->producer(request.producer_id());
+  if (producer == nullptr) {
+    return not_found("producer (in the observer's router)", request.producer_id());
+  }
+  observer->add_producer(*producer);
+  pb::Response response;
+  response.mutable_audio_level_observer()->set_observer_id(observer->id());
+  response.mutable_audio_level_observer()->set_router_id(observer->router_id());
+  return response;
+}
+
+void Sfu::unregister_transport(Transport* transport) {
+  std::erase_if(by_address_,
+                [transport](const auto& entry) { return entry.second.transport == transport; });
+  std::erase_if(by_ufrag_, [transport](const auto& entry) {
+    return static_cast<Transport*>(entry.second) == transport;
+  });
   std::erase(awaiting_remote_, transport);
 }
 
@@ -374,18 +653,34 @@ pb::Response Sfu::close(const pb::Request& request, std::vector<std::string>& cl
       return not_found("router", id);
     }
     for (const auto& [transport_id, transport] : found->second->transports()) {
-      unregister_address(transport.get());
+      unregister_transport(transport.get());
     }
     closed_ids = found->second->close_all();
+    for (auto owned = owner_.begin(); owned != owner_.end(); ++owned) {
+      if (owned->second == found->second.get() && found->second->observer(owned->first)) {
+        closed_ids.push_back(owned->first);
+      }
+    }
     closed_ids.push_back(id);
     routers_.erase(found);
     forget(closed_ids);
     return response;
   }
-  const std::string& id =
-      request.kind_case() == pb::Request::kCloseTransport  ? request.close_transport().id()
-      : request.kind_case() == pb::Request::kCloseProducer ? request.close_producer().id()
-                                                           : request.close_consumer().id();
+  std::string id;
+  switch (request.kind_case()) {
+    case pb::Request::kCloseTransport:
+      id = request.close_transport().id();
+      break;
+    case pb::Request::kCloseProducer:
+      id = request.close_producer().id();
+      break;
+    case pb::Request::kCloseConsumer:
+      id = request.close_consumer().id();
+      break;
+    default:
+      id = request.close_audio_level_observer().id();
+      break;
+  }
   auto owner = owner_.find(id);
   if (owner == owner_.end()) {
     return not_found("object", id);
@@ -394,15 +689,20 @@ pb::Response Sfu::close(const pb::Request& request, std::vector<std::string>& cl
   switch (request.kind_case()) {
     case pb::Request::kCloseTransport:
       if (Transport* transport = router.transport(id)) {
-        unregister_address(transport);
+        unregister_transport(transport);
         closed_ids = router.close_transport(id);
       }
       break;
     case pb::Request::kCloseProducer:
       closed_ids = router.close_producer(id);
       break;
-    default:
+    case pb::Request::kCloseConsumer:
       closed_ids = router.close_consumer(id);
+      break;
+    default:
+      if (router.close_observer(id)) {
+        closed_ids.push_back(id);
+      }
       break;
   }
   if (closed_ids.empty()) {
@@ -425,6 +725,11 @@ pb::Response Sfu::object_stats(const std::string& id) {
     Router& router = *owner->second;
     if (Producer* producer = router.producer(id)) {
       producer->visit_counters(visit);
+      const uint64_t now_ms = shard_.now_ms();
+      for (size_t i = 0; i < producer->encoding_count(); ++i) {
+        visit("encoding" + std::to_string(i) + "_bitrate_bps",
+              producer->encoding_bitrate_bps(i, now_ms));
+      }
       return response;
     }
     if (Consumer* consumer = router.consumer(id)) {
@@ -437,6 +742,15 @@ pb::Response Sfu::object_stats(const std::string& id) {
       visit("producers", transport->producers().size());
       visit("consumers", transport->consumers().size());
       visit("connected", transport->connected() ? 1 : 0);
+      if (auto* webrtc = dynamic_cast<WebRtcTransport*>(transport)) {
+        visit("ice_validated_paths", webrtc->ice().path_count());
+        visit("dtls_connected", webrtc->dtls().state() == DtlsState::kConnected ? 1 : 0);
+        visit("available_outgoing_bitrate_bps", webrtc->available_outgoing_bitrate_bps());
+      }
+      return response;
+    }
+    if (router.observer(id) != nullptr) {
+      visit("observer", 1);
       return response;
     }
   }
@@ -455,6 +769,71 @@ pb::Response Sfu::request_key_frame(const std::string& id) {
   }
   consumer->on_key_frame_request(shard_.now_ms());
   return {};
+}
+
+void Sfu::emit(pb::Event event) {
+  if (emit_event_) {
+    emit_event_(std::move(event));
+  }
+}
+
+void Sfu::on_producer_scores(Producer& producer) {
+  core::AllocationCounter::ControlWork control_work;
+  for (size_t i = 0; i < producer.encoding_count(); ++i) {
+    pb::Event event;
+    pb::ProducerScore* score = event.mutable_producer_score();
+    score->set_producer_id(producer.id());
+    score->set_encoding(static_cast<uint32_t>(i));
+    score->set_score(producer.encoding_score(i));
+    emit(std::move(event));
+  }
+}
+
+void Sfu::on_consumer_layer_changed(Consumer& consumer, int layer) {
+  core::AllocationCounter::ControlWork control_work;
+  ++counters_.layer_switches;
+  pb::Event event;
+  event.mutable_consumer_layer()->set_consumer_id(consumer.id());
+  event.mutable_consumer_layer()->set_spatial_layer(layer);
+  emit(std::move(event));
+}
+
+void Sfu::on_ice_state_changed(Transport& transport, std::string_view state,
+                               const sockaddr_in* selected) {
+  core::AllocationCounter::ControlWork control_work;
+  pb::Event event;
+  event.mutable_ice_state()->set_transport_id(transport.id());
+  event.mutable_ice_state()->set_state(std::string(state));
+  if (selected != nullptr) {
+    char ip[INET_ADDRSTRLEN] = {};
+    inet_ntop(AF_INET, &selected->sin_addr, ip, sizeof ip);
+    event.mutable_ice_state()->set_remote_address(std::string(ip) + ":" +
+                                                  std::to_string(ntohs(selected->sin_port)));
+  }
+  emit(std::move(event));
+}
+
+void Sfu::on_dtls_state_changed(Transport& transport, std::string_view state,
+                                std::string_view reason) {
+  core::AllocationCounter::ControlWork control_work;
+  pb::Event event;
+  event.mutable_dtls_state()->set_transport_id(transport.id());
+  event.mutable_dtls_state()->set_state(std::string(state));
+  event.mutable_dtls_state()->set_reason(std::string(reason));
+  emit(std::move(event));
+}
+
+void Sfu::on_remote_address_added(Transport& transport, const sockaddr_in& address) {
+  AddressEntry& entry = by_address_[address_key(address)];
+  entry.transport = &transport;
+  entry.webrtc = dynamic_cast<WebRtcTransport*>(&transport);
+}
+
+void Sfu::on_remote_address_removed(Transport& transport, const sockaddr_in& address) {
+  auto found = by_address_.find(address_key(address));
+  if (found != by_address_.end() && found->second.transport == &transport) {
+    by_address_.erase(found);
+  }
 }
 
 }  // namespace ringcast::rtc

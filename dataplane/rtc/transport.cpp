@@ -9,6 +9,7 @@
 #include "rtc/consumer.hpp"
 #include "rtc/producer.hpp"
 #include "rtc/rtcp_packet.hpp"
+#include "rtc/rtp_header_extensions.hpp"
 #include "rtc/rtp_packet.hpp"
 
 namespace ringcast::rtc {
@@ -96,15 +97,73 @@ void Transport::receive_rtp(std::span<uint8_t> packet_bytes, uint64_t now_ms) {
     ++counters_.drop_malformed_rtp[static_cast<size_t>(error)];
     return;
   }
-  Producer* producer = producer_by_ssrc(packet.ssrc());
-  if (producer == nullptr) {
-    ++counters_.drop_unknown_ssrc;
-    return;
+  const SsrcRoute* route = route_for_ssrc(packet.ssrc());
+  if (route == nullptr) {
+    route = learn_ssrc(packet);
+    if (route == nullptr) {
+      ++counters_.drop_unknown_ssrc;
+      return;
+    }
   }
   ++packets_received_;
   ++counters_.rtp_packets_received;
   counters_.rtp_bytes_received += packet.size();
-  producer->receive_rtp(packet, now_ms);
+  on_rtp_received(packet, *route, now_ms);
+  if (route->rtx) {
+    route->producer->receive_rtx(packet, route->encoding, now_ms);
+  } else {
+    route->producer->receive_rtp(packet, route->encoding, now_ms);
+  }
+}
+
+const Transport::SsrcRoute* Transport::route_for_ssrc(uint32_t ssrc) const {
+  for (const auto& [candidate, route] : routes_) {
+    if (candidate == ssrc) {
+      return &route;
+    }
+  }
+  return nullptr;
+}
+
+void Transport::add_route(uint32_t ssrc, Producer* producer, size_t encoding, bool rtx) {
+  SsrcRoute route;
+  route.producer = producer;
+  route.encoding = static_cast<uint8_t>(encoding);
+  route.rtx = rtx;
+  routes_.emplace_back(ssrc, route);
+}
+
+const Transport::SsrcRoute* Transport::learn_ssrc(const RtpPacket& packet) {
+  for (Producer* producer : producers_) {
+    const ProducerParams& params = producer->params();
+    const HeaderExtensionIds& ids = params.header_extensions;
+    if (ids.mid == 0 || params.mid.empty()) {
+      continue;
+    }
+    const auto mid = read_sdes_extension(packet, ids.mid);
+    if (!mid || *mid != params.mid) {
+      continue;
+    }
+    // RFC 8852 §3: rtp-stream-id names the encoding; repaired-rtp-stream-id marks its RTX stream.
+    const auto rid = read_sdes_extension(packet, ids.rid);
+    const auto repaired = read_sdes_extension(packet, ids.repaired_rid);
+    const bool rtx = !rid && repaired.has_value();
+    const std::optional<std::string_view> name = rtx ? repaired : rid;
+    for (size_t i = 0; i < producer->encoding_count(); ++i) {
+      const EncodingParams& encoding = producer->encoding_params(i);
+      const bool matches = name ? encoding.rid == *name
+                                : producer->encoding_count() == 1 && !rtx &&
+                                      packet.payload_type() == params.payload_type;
+      if (!matches) {
+        continue;
+      }
+      producer->bind_ssrc(i, packet.ssrc(), rtx);
+      add_route(packet.ssrc(), producer, i, rtx);
+      ++counters_.ssrcs_learned;
+      return &routes_.back().second;
+    }
+  }
+  return nullptr;
 }
 
 void Transport::receive_rtcp(std::span<uint8_t> packet, uint64_t now_ms) {
@@ -126,15 +185,19 @@ void Transport::handle_rtcp_block(const RtcpBlock& block, uint64_t now_ms) {
     case kRtcpSenderReport: {
       RtcpSenderReport report;
       if (parse_sender_report(block, report) == RtcpError::kNone) {
-        if (Producer* producer = producer_by_ssrc(report.sender.ssrc)) {
-          producer->receive_sender_report(report.sender, now_ms);
+        if (const SsrcRoute* route = route_for_ssrc(report.sender.ssrc); route && !route->rtx) {
+          route->producer->receive_sender_report(report.sender, now_ms);
         }
       }
       return;
     }
     case kRtcpRtpfb: {
+      if (block.count == kRtpfbTransportCc) {
+        on_transport_feedback(block, now_ms);
+        return;
+      }
       if (block.count != kRtpfbNack) {
-        return;  // transport-wide feedback is consumed by congestion control (WebRTC transport)
+        return;
       }
       // Large (about 1 KB) but reused: a NACK is rare next to media, and this keeps the path
       // free of allocation without growing the stack of every call.
@@ -156,6 +219,11 @@ void Transport::handle_rtcp_block(const RtcpBlock& block, uint64_t now_ms) {
           if (Consumer* consumer = consumer_by_ssrc(pli.media_ssrc)) {
             consumer->on_key_frame_request(now_ms);
           }
+        }
+      } else if (block.count == kPsfbAfb) {
+        RtcpRemb remb;
+        if (parse_remb(block, remb) == RtcpError::kNone) {
+          on_remb(remb, now_ms);
         }
       } else if (block.count == kPsfbFir) {
         RtcpFir fir;
@@ -277,25 +345,50 @@ void Transport::send_rtcp_reports() {
     ++counters_.receiver_reports_sent;
     block_count = 0;
   };
-  for (const auto& [ssrc, producer] : producers_) {
-    if (producer->fill_report_block(blocks[block_count], now_ms)) {
-      if (++block_count == blocks.size()) {
-        emit_receiver_report();
-      }
+  for (Producer* producer : producers_) {
+    if (blocks.size() - block_count < producer->encoding_count()) {
+      emit_receiver_report();
+    }
+    block_count += producer->fill_report_blocks(std::span(blocks).subspan(block_count), now_ms);
+    if (producer->update_scores() && listener_ != nullptr) {
+      listener_->on_producer_scores(*producer);
     }
   }
-  if (block_count > 0) {
+  // An RR, even empty (RFC 3550 §6.4.2 allows it), whenever we receive: it leads the compound
+  // that carries our REMB.
+  if (block_count > 0 || !producers_.empty()) {
     emit_receiver_report();
   }
+  if (used > 0) {
+    if (used + 64 > compound.size()) {
+      flush();
+      emit_receiver_report();
+    }
+    used += append_periodic_feedback(std::span(compound).subspan(used), now_ms);
+  }
   flush();
+  for (const auto& [ssrc, consumer] : consumers_) {
+    consumer->refresh_layers(now_ms);
+  }
 }
 
 void Transport::add_producer(Producer* producer) {
-  producers_.emplace_back(producer->ssrc(), producer);
+  producers_.push_back(producer);
+  for (size_t i = 0; i < producer->encoding_count(); ++i) {
+    const EncodingParams& encoding = producer->encoding_params(i);
+    if (encoding.ssrc != 0) {
+      add_route(encoding.ssrc, producer, i, false);
+    }
+    if (encoding.rtx_ssrc != 0) {
+      add_route(encoding.rtx_ssrc, producer, i, true);
+    }
+  }
 }
 
 void Transport::remove_producer(Producer* producer) {
-  std::erase_if(producers_, [producer](const auto& entry) { return entry.second == producer; });
+  std::erase(producers_, producer);
+  std::erase_if(routes_,
+                [producer](const auto& entry) { return entry.second.producer == producer; });
 }
 
 void Transport::add_consumer(Consumer* consumer) {
@@ -304,15 +397,6 @@ void Transport::add_consumer(Consumer* consumer) {
 
 void Transport::remove_consumer(Consumer* consumer) {
   std::erase_if(consumers_, [consumer](const auto& entry) { return entry.second == consumer; });
-}
-
-Producer* Transport::producer_by_ssrc(uint32_t ssrc) const {
-  for (const auto& [candidate, producer] : producers_) {
-    if (candidate == ssrc) {
-      return producer;
-    }
-  }
-  return nullptr;
 }
 
 Consumer* Transport::consumer_by_ssrc(uint32_t ssrc) const {
