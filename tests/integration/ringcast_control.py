@@ -21,6 +21,7 @@ class ControlClient:
         self.sock.connect(socket_path)
         self.next_id = 1
         self.buffer = b""
+        self.events = []
         hello = self.call(hello=pb.Hello(protocol_version=pb.PROTOCOL_VERSION_CURRENT,
                                          client_name=name))
         self.node = hello.hello.node
@@ -56,8 +57,33 @@ class ControlClient:
         self.sock.sendall(struct.pack(">I", len(payload)) + payload)
         while True:
             answer = self._read_envelope()
-            if answer.WhichOneof("body") == "response" and answer.id == envelope.id:
+            if answer.WhichOneof("body") == "event":
+                self.events.append(answer.event)
+            elif answer.WhichOneof("body") == "response" and answer.id == envelope.id:
                 return answer.response
+
+    def wait_event(self, predicate, timeout=10):
+        """Returns the first event (already received or arriving within `timeout`) for which
+        predicate(event) is true."""
+        import time
+        deadline = time.monotonic() + timeout
+        while True:
+            for event in self.events:
+                if predicate(event):
+                    return event
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError("timed out waiting for an event; saw: "
+                                     + "; ".join(str(e).replace("\n", " ") for e in self.events))
+            self.sock.settimeout(remaining)
+            try:
+                answer = self._read_envelope()
+            except socket.timeout:
+                continue
+            finally:
+                self.sock.settimeout(10)
+            if answer.WhichOneof("body") == "event":
+                self.events.append(answer.event)
 
     def shard_counters(self):
         stats = self.call(get_stats=self.pb.GetStats()).stats
