@@ -12,7 +12,8 @@ Codec answer_codec(const Codec& offered, const ProducePlan& produce) {
   return codec;
 }
 
-MediaSection rejected_section(const MediaSection& offered) {
+MediaSection rejected_section(const MediaSection& offered, const LocalTransport& local,
+                              SetupRole setup) {
   // RFC 3264 §6 and RFC 8829 §5.3.1: a rejected m-section keeps its media, protocol and
   // formats with port 0; the mid stays so the offerer can tell which one it is (RFC 8843 §7.3.3
   // takes it out of the BUNDLE group).
@@ -34,10 +35,19 @@ MediaSection rejected_section(const MediaSection& offered) {
   }
   media.direction = Direction::kInactive;
   media.direction_present = true;
+  apply_rejected_transport(media, local, setup);
   return media;
 }
 
 }  // namespace
+
+void apply_rejected_transport(MediaSection& media, const LocalTransport& local, SetupRole setup) {
+  media.transport.ice_ufrag = local.ice_ufrag;
+  media.transport.ice_pwd = local.ice_pwd;
+  media.transport.fingerprints = local.fingerprints;
+  media.transport.setup = setup;
+  media.rtcp_mux = true;
+}
 
 void apply_local_transport(MediaSection& media, const LocalTransport& local, SetupRole setup) {
   if (local.candidates.empty()) {
@@ -75,7 +85,7 @@ SessionDescription build_publish_answer(const SessionDescription& offer, const P
     const MediaSection& offered = offer.media[i];
     const MediaPlan& media_plan = plan.media[i];
     if (media_plan.disposition == MediaDisposition::kRejected) {
-      answer.media.push_back(rejected_section(offered));
+      answer.media.push_back(rejected_section(offered, local, plan.transport.answer_setup));
       continue;
     }
     const ProducePlan& produce = media_plan.produce;

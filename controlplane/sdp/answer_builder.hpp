@@ -18,4 +18,9 @@ SessionDescription build_publish_answer(const SessionDescription& offer, const P
 // The transport attributes and candidates every accepted m-section we write carries.
 void apply_local_transport(MediaSection& media, const LocalTransport& local, SetupRole setup);
 
+// The transport attributes, without candidates, and rtcp-mux, that a rejected (port 0)
+// m-section we write still carries: RFC 8843 ignores them there, but aiortc 1.4 refuses any
+// m-section without ice-ufrag, ice-pwd and rtcp-mux.
+void apply_rejected_transport(MediaSection& media, const LocalTransport& local, SetupRole setup);
+
 }  // namespace ringcast::controlplane::sdp

@@ -74,7 +74,9 @@ MediaSection SubscriberOfferBuilder::live_section(const Slot& slot) const {
   media.kind = track.kind;
   media.media = std::string(to_string(track.kind));
   media.protocol = "UDP/TLS/RTP/SAVPF";
-  apply_local_transport(media, local_, setup_);
+  // RFC 8842 §5.2 and RFC 8829 §5.2.2: every offer says actpass; the client's answer keeps
+  // the role it already has. aiortc refuses an offer with anything else.
+  apply_local_transport(media, local_, SetupRole::kActpass);
   media.mid = slot.mid;
   media.extmaps = extensions_for(track.kind);
   media.direction = Direction::kSendOnly;
@@ -112,7 +114,7 @@ MediaSection SubscriberOfferBuilder::live_section(const Slot& slot) const {
   return media;
 }
 
-MediaSection SubscriberOfferBuilder::removed_section(const Slot& slot) {
+MediaSection SubscriberOfferBuilder::removed_section(const Slot& slot) const {
   // RFC 8829 §5.2.2: a stopped transceiver's m-section stays, with port 0; RFC 8843 §7.5.3
   // takes it out of the BUNDLE group. It keeps its mid and a format for the m= line.
   MediaSection media;
@@ -124,6 +126,8 @@ MediaSection SubscriberOfferBuilder::removed_section(const Slot& slot) {
   media.mid = slot.mid;
   media.direction = Direction::kInactive;
   media.direction_present = true;
+  // aiortc 1.4 refuses any m-section without ICE credentials, even a rejected one.
+  apply_rejected_transport(media, local_, SetupRole::kActpass);
   if (slot.track) {
     media.formats.push_back(std::to_string(slot.track->payload_type));
     Codec codec;
@@ -164,18 +168,11 @@ SessionDescription SubscriberOfferBuilder::build_offer() {
   return offer;
 }
 
-void SubscriberOfferBuilder::answer_applied(DtlsRole local_role) {
+void SubscriberOfferBuilder::answer_applied() {
   for (Slot& slot : slots_) {
     if (slot.state == SlotState::kRemoved && slot.offered) {
       slot.state = SlotState::kRecyclable;
     }
-  }
-  // RFC 8842 §5.5: a later offer keeps the established DTLS association; we state our role
-  // instead of actpass so the client cannot flip it.
-  if (local_role == DtlsRole::kServer) {
-    setup_ = SetupRole::kPassive;
-  } else if (local_role == DtlsRole::kClient) {
-    setup_ = SetupRole::kActive;
   }
 }
 

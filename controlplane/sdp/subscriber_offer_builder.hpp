@@ -48,9 +48,9 @@ class SubscriberOfferBuilder {
   bool remove_track(std::string_view mid);
   // The next offer (the o= version goes up by one each time, RFC 8866 §5.2).
   SessionDescription build_offer();
-  // Records that the client answered the last offer: removals in it become recyclable slots,
-  // and our DTLS role is fixed for later offers (`local_role` from read_subscriber_answer).
-  void answer_applied(DtlsRole local_role);
+  // Records that the client answered the last offer: the removals in it become slots a new
+  // track may recycle.
+  void answer_applied();
 
   const std::optional<ConsumerTrack>& track(std::string_view mid) const;
   std::size_t section_count() const { return slots_.size(); }
@@ -70,13 +70,12 @@ class SubscriberOfferBuilder {
   };
 
   MediaSection live_section(const Slot& slot) const;
-  static MediaSection removed_section(const Slot& slot);
+  MediaSection removed_section(const Slot& slot) const;
 
   LocalTransport local_;
   Origin origin_;
   std::vector<Slot> slots_;
   uint64_t next_mid_ = 0;
-  SetupRole setup_ = SetupRole::kActpass;
   bool first_offer_ = true;
 };
 

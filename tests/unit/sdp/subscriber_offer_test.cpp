@@ -102,7 +102,7 @@ TEST(SubscriberOfferTest, RenegotiationKeepsOrderAndRecyclesAfterTheAnswer) {
   SubscriberOfferBuilder builder = fixture_builder();
   SessionDescription offer = builder.build_offer();
   EXPECT_EQ(offer.origin.session_version, 1u);
-  builder.answer_applied(DtlsRole::kServer);
+  builder.answer_applied();
 
   // Bob joins: two new m-sections at the end.
   const std::string bob_audio = builder.add_track(audio_track("bob", 4444));
@@ -112,9 +112,9 @@ TEST(SubscriberOfferTest, RenegotiationKeepsOrderAndRecyclesAfterTheAnswer) {
   offer = builder.build_offer();
   EXPECT_EQ(offer.origin.session_version, 2u);
   ASSERT_EQ(offer.media.size(), 4u);
-  // After the first answer our role is fixed: we answered as the DTLS server.
-  EXPECT_EQ(offer.media[0].transport.setup, SetupRole::kPassive);
-  builder.answer_applied(DtlsRole::kServer);
+  // Every offer says actpass (aiortc refuses anything else); the client keeps its role.
+  EXPECT_EQ(offer.media[0].transport.setup, SetupRole::kActpass);
+  builder.answer_applied();
 
   // Alice leaves: her m-sections stay, with port 0 and inactive, out of the BUNDLE group.
   EXPECT_TRUE(builder.remove_track("0"));
@@ -130,9 +130,11 @@ TEST(SubscriberOfferTest, RenegotiationKeepsOrderAndRecyclesAfterTheAnswer) {
   EXPECT_EQ(offer.media[0].mid, "0");
   EXPECT_EQ(offer.media[0].port, 0);
   EXPECT_EQ(offer.media[0].direction, Direction::kInactive);
+  EXPECT_EQ(offer.media[0].transport.ice_ufrag, test_local_transport().ice_ufrag);
+  EXPECT_TRUE(offer.media[0].candidates.empty());
   EXPECT_EQ(offer.media[1].port, 0);
   EXPECT_EQ(offer.bundle_group()->mids, (std::vector<std::string>{"2", "3", "4"}));
-  builder.answer_applied(DtlsRole::kServer);
+  builder.answer_applied();
 
   // Dave joins after the removal was answered: he takes the first free slot, with a new mid.
   EXPECT_EQ(builder.add_track(video_track("dave", 8888, 9999)), "5");

@@ -32,14 +32,14 @@ async function finish(pc, description) {
   return sdp;
 }
 async function media(constraints) { return navigator.mediaDevices.getUserMedia(constraints); }
-const cases = {
+const builders = {
   'publish-av': async () => {
     const pc = new RTCPeerConnection({iceServers: []});
     const stream = await media({audio: true, video: true});
     for (const track of stream.getTracks()) {
       pc.addTransceiver(track, {direction: 'sendonly', streams: [stream]});
     }
-    return finish(pc, await pc.createOffer());
+    return pc;
   },
   'publish-simulcast': async () => {
     const pc = new RTCPeerConnection({iceServers: []});
@@ -49,7 +49,7 @@ const cases = {
       sendEncodings: [{rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150000},
                       {rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500000},
                       {rid: 'f', maxBitrate: 1500000}]});
-    return finish(pc, await pc.createOffer());
+    return pc;
   },
   'publish-screenshare': async () => {
     // A camera stream plus a second video track in its own stream, hinted as screen content:
@@ -64,7 +64,7 @@ const cases = {
     const screenTrack = screen.getVideoTracks()[0];
     screenTrack.contentHint = 'detail';
     pc.addTransceiver(screenTrack, {direction: 'sendonly', streams: [screen]});
-    return finish(pc, await pc.createOffer());
+    return pc;
   },
   'publish-av-datachannel': async () => {
     const pc = new RTCPeerConnection({iceServers: []});
@@ -73,15 +73,22 @@ const cases = {
       pc.addTransceiver(track, {direction: 'sendonly', streams: [stream]});
     }
     pc.createDataChannel('chat');
-    return finish(pc, await pc.createOffer());
+    return pc;
   },
   'recvonly': async () => {
     const pc = new RTCPeerConnection({iceServers: []});
     pc.addTransceiver('audio', {direction: 'recvonly'});
     pc.addTransceiver('video', {direction: 'recvonly'});
-    return finish(pc, await pc.createOffer());
+    return pc;
   },
 };
+const cases = {};
+for (const name of Object.keys(builders)) {
+  cases[name] = async () => {
+    const pc = await builders[name]();
+    return finish(pc, await pc.createOffer());
+  };
+}
 async function answer(offer) {
   const pc = new RTCPeerConnection({iceServers: []});
   await pc.setRemoteDescription({type: 'offer', sdp: offer});
@@ -89,6 +96,24 @@ async function answer(offer) {
 }
 </script></body></html>
 """
+
+
+def start_driver(workdir, page_html):
+    """Headless Chromium on a local file:// page holding page_html."""
+    page = os.path.join(workdir, "capture.html")
+    with open(page, "w") as f:
+        f.write(page_html)
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ["--headless", "--no-sandbox", "--disable-gpu",
+                 "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                 "--disable-background-networking", "--no-first-run",
+                 "--user-data-dir=" + os.path.join(workdir, "profile")]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.set_script_timeout(30)
+    driver.get("file://" + page)
+    return driver
 
 
 def main():
@@ -101,19 +126,7 @@ def main():
     workdir = tempfile.mkdtemp(prefix="ringcast-sdp-chromium-")
     driver = None
     try:
-        page = os.path.join(workdir, "capture.html")
-        with open(page, "w") as f:
-            f.write(PAGE)
-        options = webdriver.ChromeOptions()
-        options.binary_location = "/usr/bin/chromium"
-        for flag in ["--headless", "--no-sandbox", "--disable-gpu",
-                     "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-                     "--disable-background-networking", "--no-first-run",
-                     "--user-data-dir=" + os.path.join(workdir, "profile")]:
-            options.add_argument(flag)
-        driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-        driver.set_script_timeout(30)
-        driver.get("file://" + page)
+        driver = start_driver(workdir, PAGE)
         major = driver.capabilities["browserVersion"].split(".")[0]
         jobs = [(name, "return cases['%s']()" % name, []) for name in
                 ["publish-av", "publish-simulcast", "publish-screenshare", "publish-av-datachannel",
