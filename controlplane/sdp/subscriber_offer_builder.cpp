@@ -48,12 +48,20 @@ std::string SubscriberOfferBuilder::add_track(ConsumerTrack track) {
 }
 
 bool SubscriberOfferBuilder::remove_track(std::string_view mid) {
-  for (Slot& slot : slots_) {
-    if (slot.mid == mid && slot.state == SlotState::kLive) {
-      slot.state = SlotState::kRemoved;
-      slot.offered = false;
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    Slot& slot = slots_[i];
+    if (slot.mid != mid || slot.state != SlotState::kLive) {
+      continue;
+    }
+    if (i >= offered_sections_) {
+      // Appended since the last offer: the client never saw it, so it simply goes. (Only the
+      // tail can be unoffered; recycled slots sit at indexes the client knows.)
+      slots_.erase(slots_.begin() + static_cast<std::ptrdiff_t>(i));
       return true;
     }
+    slot.state = SlotState::kRemoved;
+    slot.offered = false;
+    return true;
   }
   return false;
 }
@@ -165,6 +173,7 @@ SessionDescription SubscriberOfferBuilder::build_offer() {
   if (!bundle.mids.empty()) {
     offer.groups.push_back(std::move(bundle));
   }
+  offered_sections_ = slots_.size();
   return offer;
 }
 

@@ -44,9 +44,10 @@ class SubscriberOfferBuilder {
 
   // Adds a track; returns the mid of its m-section.
   std::string add_track(ConsumerTrack track);
-  // Marks the track of `mid` removed; false when there is no live track with that mid.
+  // Marks the track of `mid` removed (a track added since the last offer is just dropped);
+  // false when there is no live track with that mid.
   bool remove_track(std::string_view mid);
-  // The next offer (the o= version goes up by one each time, RFC 8866 §5.2).
+  // The next offer (the o= version goes up by one from the second offer on, RFC 8866 §5.2).
   SessionDescription build_offer();
   // Records that the client answered the last offer: the removals in it become slots a new
   // track may recycle.
@@ -76,6 +77,7 @@ class SubscriberOfferBuilder {
   Origin origin_;
   std::vector<Slot> slots_;
   uint64_t next_mid_ = 0;
+  std::size_t offered_sections_ = 0;  // m-sections in the last offer built
   bool first_offer_ = true;
 };
 

@@ -149,6 +149,19 @@ TEST(SubscriberOfferTest, RenegotiationKeepsOrderAndRecyclesAfterTheAnswer) {
   EXPECT_EQ(builder.section_count(), 5u);
 }
 
+TEST(SubscriberOfferTest, ATrackRemovedBeforeAnyOfferLeavesNoTrace) {
+  SubscriberOfferBuilder builder = fixture_builder();
+  (void)builder.build_offer();
+  const std::string erin = builder.add_track(audio_track("erin", 4242));
+  EXPECT_TRUE(builder.remove_track(erin));
+  EXPECT_EQ(builder.section_count(), 2u);
+  const SessionDescription offer = builder.build_offer();
+  ASSERT_EQ(offer.media.size(), 2u);
+  EXPECT_EQ(offer.bundle_group()->mids, (std::vector<std::string>{"0", "1"}));
+  // The mid is spent all the same.
+  EXPECT_EQ(builder.add_track(audio_track("frank", 4343)), "3");
+}
+
 TEST(SubscriberOfferTest, EmptyOfferHasNoBundle) {
   SubscriberOfferBuilder builder(test_local_transport(), offer_origin());
   const SessionDescription offer = builder.build_offer();
