@@ -49,12 +49,14 @@ async def answer_subscriber(outdir, offer):
 async def run(args):
     # setLocalDescription starts connecting to the offer's candidate in the background; closing
     # the connection right after the capture makes that task fail with "RTCIceTransport is
-    # closed", which is expected here and not worth a traceback.
+    # closed" (or an AttributeError from a STUN retry on the closed socket), which is expected
+    # here and not worth a traceback.
     loop = asyncio.get_running_loop()
     default_handler = loop.get_exception_handler()
 
     def quiet_closed_transport(loop, context):
-        if isinstance(context.get("exception"), aiortc.exceptions.InvalidStateError):
+        if isinstance(context.get("exception"),
+                      (aiortc.exceptions.InvalidStateError, AttributeError)):
             return
         if default_handler is not None:
             default_handler(loop, context)
