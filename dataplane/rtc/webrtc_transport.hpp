@@ -94,7 +94,6 @@ class WebRtcTransport : public Transport, public IceLiteListener, public DtlsSes
   DtlsContext& dtls_context_;
   std::optional<DtlsRole> remote_role_;
   bool signaled_ = false;
-  sockaddr_in dtls_destination_{};
   core::Timer dtls_timer_;
   core::Timer ice_timer_;
   core::Timer feedback_timer_;

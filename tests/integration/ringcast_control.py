@@ -62,6 +62,29 @@ class ControlClient:
             elif answer.WhichOneof("body") == "response" and answer.id == envelope.id:
                 return answer.response
 
+    def poll_events(self):
+        """Reads whatever events have arrived, without blocking."""
+        import select
+        while select.select([self.sock], [], [], 0)[0]:
+            answer = self._read_envelope()
+            if answer.WhichOneof("body") == "event":
+                self.events.append(answer.event)
+
+    async def wait_event_async(self, predicate, timeout=10):
+        """wait_event for asyncio code: polls, so the event loop (and the peers on it) runs."""
+        import asyncio
+        import time
+        deadline = time.monotonic() + timeout
+        while True:
+            self.poll_events()
+            for event in self.events:
+                if predicate(event):
+                    return event
+            if time.monotonic() > deadline:
+                raise AssertionError("timed out waiting for an event; saw: "
+                                     + "; ".join(str(e).replace("\n", " ") for e in self.events))
+            await asyncio.sleep(0.05)
+
     def wait_event(self, predicate, timeout=10):
         """Returns the first event (already received or arriving within `timeout`) for which
         predicate(event) is true."""

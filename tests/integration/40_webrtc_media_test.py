@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Scenario 30: real WebRTC peers through ringcast.
+"""Scenario 40: real WebRTC peers through ringcast.
 
 An aiortc publisher sends VP8 video and Opus audio to ringcast's WebRtcTransport (ICE-lite,
 DTLS-SRTP); an aiortc subscriber receives both through ringcast and decodes at least 100 video
@@ -42,12 +42,12 @@ async def run(dp):
               f"in {time.monotonic() - started:.1f} s")
 
         for transport in ("pub-video", "pub-audio", "sub-video", "sub-audio"):
-            dp.control.wait_event(lambda e, t=transport: e.WhichOneof("kind") == "dtls_state"
+            await dp.control.wait_event_async(lambda e, t=transport: e.WhichOneof("kind") == "dtls_state"
                                   and e.dtls_state.transport_id == t and e.dtls_state.state == "connected")
-            dp.control.wait_event(lambda e, t=transport: e.WhichOneof("kind") == "ice_state"
+            await dp.control.wait_event_async(lambda e, t=transport: e.WhichOneof("kind") == "ice_state"
                                   and e.ice_state.transport_id == t
                                   and e.ice_state.state in ("connected", "completed"))
-        speaker = dp.control.wait_event(lambda e: e.WhichOneof("kind") == "active_speaker", 10)
+        speaker = await dp.control.wait_event_async(lambda e: e.WhichOneof("kind") == "active_speaker", 10)
         assert speaker.active_speaker.producer_id == audio_producer, speaker
 
         # REMB carries the configured maximum; the publisher's encoder follows it.
