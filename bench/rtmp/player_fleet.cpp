@@ -299,6 +299,24 @@ FleetResult PlayerFleet::run(const WindowEdge& edge) {
             result.media_bytes.push_back(0);
             continue;
           }
+          if (player.phase == Phase::kConnecting) {
+            ++result.stuck_connecting;
+          } else if (player.phase == Phase::kSetup) {
+            switch (player.session->state()) {
+              case SessionState::kHandshake:
+                ++result.stuck_handshake;
+                break;
+              case SessionState::kConnecting:
+                ++result.stuck_connect;
+                break;
+              case SessionState::kCreatingStream:
+                ++result.stuck_create_stream;
+                break;
+              default:
+                ++result.stuck_play;
+                break;
+            }
+          }
           const LoadSession& session = *player.session;
           result.media_bytes.push_back(session.media_bytes() - player.start_media);
           result.wire_bytes += session.bytes_received() - player.start_wire;

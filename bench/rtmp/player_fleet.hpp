@@ -53,6 +53,13 @@ struct FleetResult {
   // not the server, limited the figures.
   double generator_cpu_ratio = 0;
   std::vector<std::string> errors;  // the first few distinct failure reasons
+  // Players still setting up when the window ended, by where they were stuck: connecting (TCP),
+  // handshake, connect, createStream, play (waiting for Play.Start).
+  uint32_t stuck_connecting = 0;
+  uint32_t stuck_handshake = 0;
+  uint32_t stuck_connect = 0;
+  uint32_t stuck_create_stream = 0;
+  uint32_t stuck_play = 0;
 };
 
 // Called on the fleet's thread exactly at the window's start (true) and end (false), so the
