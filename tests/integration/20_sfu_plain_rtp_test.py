@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Scenario 20: the SFU packet path over plain transports with SDES-SRTP.
 
-One producer fans out to 50 consumers through a real ringcast-dataplane. The test is the remote
+One producer fans out to 50 consumers through a real ringcast-dataplane, once with each SRTP
+suite (AEAD_AES_128_GCM and AES_CM_128_HMAC_SHA1_80). The test is the remote
 side of every transport, and its SRTP is pylibsrtp (Debian's libsrtp2 binding), independent of
 the data plane's own build. It checks that every consumer receives every packet, decrypted,
 intact, in order, with its own SSRC and payload type; that a NACK is answered with the cached
@@ -56,13 +57,13 @@ def parse_rtp(packet):
 class Endpoint:
     """The test's side of one transport: a UDP socket and the SRTP keys of both directions."""
 
-    def __init__(self, pb, suite_profile):
+    def __init__(self, pb, suite_profile, key_length):
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind(("127.0.0.1", 0))
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 * 1024 * 1024)
         self.sock.setblocking(False)
         self.port = self.sock.getsockname()[1]
-        self.key = os.urandom(28)  # GCM: 16-byte key + 12-byte salt
+        self.key = os.urandom(key_length)  # master key + salt
         self.profile = suite_profile
         self.tx = srtp_session(self.key, suite_profile, inbound=False)
         self.rx = None
@@ -89,8 +90,22 @@ class Endpoint:
             self.received.append(parse_rtp(self.rx.unprotect(data)))
 
 
+SUITES = {
+    # name: (control suite field, pylibsrtp profile, master key + salt bytes)
+    "gcm": ("SRTP_SUITE_AEAD_AES_128_GCM", Policy.SRTP_PROFILE_AEAD_AES_128_GCM, 28),
+    "cm": ("SRTP_SUITE_AES_CM_128_HMAC_SHA1_80", Policy.SRTP_PROFILE_AES128_CM_SHA1_80, 30),
+}
+
+
 def main():
     args = parse_args()
+    for suite in SUITES:
+        run_suite(args, suite)
+        print(f"{suite}: passed")
+    print("sfu plain rtp scenario passed")
+
+
+def run_suite(args, suite):
     pb = import_control_pb2(args.bin)
     core = allowed_cores(1)
     with temporary_directory() as directory:
@@ -104,29 +119,28 @@ def main():
             wait_until(lambda: os.path.exists(sock_path), 10, "the control socket")
             control = ControlClient(pb, sock_path)
             try:
-                run(pb, control, dataplane)
+                run(pb, control, suite)
             finally:
                 control.close()
             code, _ = dataplane.terminate()
             assert code == 0, dataplane.output()
-    print("sfu plain rtp scenario passed")
 
 
-def run(pb, control, dataplane):
-    gcm = pb.SRTP_SUITE_AEAD_AES_128_GCM
-    profile = Policy.SRTP_PROFILE_AEAD_AES_128_GCM
+def run(pb, control, suite):
+    suite_field, profile, key_length = SUITES[suite]
+    srtp_suite = getattr(pb, suite_field)
     control.call(create_router=pb.CreateRouter(router_id="room", shard=0))
 
     def transport(name, endpoint):
         info = control.call(create_plain_transport=pb.CreatePlainTransport(
-            router_id="room", transport_id=name, srtp_suite=gcm)).transport
+            router_id="room", transport_id=name, srtp_suite=srtp_suite)).transport
         control.call(connect_plain_transport=pb.ConnectPlainTransport(
             transport_id=name, remote_ip="127.0.0.1", remote_port=endpoint.port,
             remote_srtp_key=endpoint.key))
         endpoint.connect_keys(info.local_srtp_key)
         return info
 
-    publisher = Endpoint(pb, profile)
+    publisher = Endpoint(pb, profile, key_length)
     server = transport("publisher", publisher)
     server_address = (server.local_ip, server.local_port)
     control.call(produce=pb.Produce(transport_id="publisher", producer_id="cam", kind=pb.MEDIA_KIND_VIDEO,
@@ -134,7 +148,7 @@ def run(pb, control, dataplane):
                                     clock_rate=90000))
     consumers = []
     for i in range(CONSUMERS):
-        endpoint = Endpoint(pb, profile)
+        endpoint = Endpoint(pb, profile, key_length)
         transport(f"viewer-{i}", endpoint)
         control.call(consume=pb.Consume(transport_id=f"viewer-{i}", consumer_id=f"c{i}", producer_id="cam",
                                         ssrc=0x5000 + i, payload_type=CONSUMER_PT))
