@@ -21,7 +21,7 @@ std::string read_file(const std::string& path) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-std::optional<uint64_t> own_cpu_ticks(pid_t pid) {
+std::optional<CpuTicks> own_cpu_ticks(pid_t pid) {
   const std::string text = read_file("/proc/" + std::to_string(pid) + "/stat");
   if (text.empty()) {
     return std::nullopt;
@@ -114,14 +114,14 @@ bool ChildProcess::stop(std::chrono::milliseconds timeout) {
   return false;
 }
 
-std::optional<uint64_t> stat_cpu_ticks(std::string_view stat_line) {
+std::optional<CpuTicks> stat_cpu_ticks(std::string_view stat_line) {
   const size_t close = stat_line.rfind(')');
   if (close == std::string_view::npos) {
     return std::nullopt;
   }
   std::istringstream fields{std::string(stat_line.substr(close + 1))};
   std::string field;
-  uint64_t ticks = 0;
+  CpuTicks ticks;
   int index = 3;  // the field after ')' is field 3 (state)
   for (; index <= 15 && fields >> field; ++index) {
     if (index == 14 || index == 15) {
@@ -130,7 +130,7 @@ std::optional<uint64_t> stat_cpu_ticks(std::string_view stat_line) {
       if (end == field.c_str() || *end != '\0') {
         return std::nullopt;
       }
-      ticks += value;
+      (index == 14 ? ticks.user : ticks.system) = value;
     }
   }
   if (index <= 15) {
@@ -139,19 +139,20 @@ std::optional<uint64_t> stat_cpu_ticks(std::string_view stat_line) {
   return ticks;
 }
 
-std::optional<double> process_tree_cpu_seconds(pid_t pid) {
-  const std::optional<uint64_t> own = own_cpu_ticks(pid);
+std::optional<CpuSeconds> process_tree_cpu(pid_t pid) {
+  const std::optional<CpuTicks> own = own_cpu_ticks(pid);
   if (!own) {
     return std::nullopt;
   }
-  uint64_t ticks = *own;
+  CpuTicks ticks = *own;
   // nginx has two levels at most (master, workers); the walk stays bounded anyway.
   std::vector<pid_t> frontier = children_of(pid);
   for (size_t depth = 0; depth < 4 && !frontier.empty(); ++depth) {
     std::vector<pid_t> next;
     for (pid_t child : frontier) {
-      if (std::optional<uint64_t> child_ticks = own_cpu_ticks(child)) {
-        ticks += *child_ticks;
+      if (std::optional<CpuTicks> child_ticks = own_cpu_ticks(child)) {
+        ticks.user += child_ticks->user;
+        ticks.system += child_ticks->system;
       }
       for (pid_t grandchild : children_of(child)) {
         next.push_back(grandchild);
@@ -159,7 +160,8 @@ std::optional<double> process_tree_cpu_seconds(pid_t pid) {
     }
     frontier = std::move(next);
   }
-  return double(ticks) / double(sysconf(_SC_CLK_TCK));
+  const auto per_second = double(sysconf(_SC_CLK_TCK));
+  return CpuSeconds{double(ticks.user) / per_second, double(ticks.system) / per_second};
 }
 
 }  // namespace ringcast::bench::rtmp

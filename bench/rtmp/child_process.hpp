@@ -42,13 +42,25 @@ class ChildProcess {
   int status_ = 0;
 };
 
-// utime + stime of one /proc/PID/stat line in clock ticks (proc(5) fields 14 and 15); nullopt
+struct CpuTicks {
+  uint64_t user = 0;
+  uint64_t system = 0;
+  uint64_t total() const { return user + system; }
+};
+
+// utime and stime of one /proc/PID/stat line in clock ticks (proc(5) fields 14 and 15); nullopt
 // when the line is malformed. The command name (field 2) may contain spaces and parentheses, so
 // fields are counted from the last ')'.
-std::optional<uint64_t> stat_cpu_ticks(std::string_view stat_line);
+std::optional<CpuTicks> stat_cpu_ticks(std::string_view stat_line);
 
-// CPU seconds (user + system, every thread) of `pid` and all its descendants so far, from /proc;
-// nullopt when `pid` is gone.
-std::optional<double> process_tree_cpu_seconds(pid_t pid);
+// User and system CPU seconds (every thread) of a process and all its descendants so far.
+struct CpuSeconds {
+  double user = 0;
+  double system = 0;
+  double total() const { return user + system; }
+};
+
+// From /proc; nullopt when `pid` is gone.
+std::optional<CpuSeconds> process_tree_cpu(pid_t pid);
 
 }  // namespace ringcast::bench::rtmp

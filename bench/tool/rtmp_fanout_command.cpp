@@ -330,6 +330,7 @@ struct RunFigures {
   rtmp::FleetResult fleet;
   rtmp::KeepUpSummary keep_up;
   std::optional<double> server_cpu_s;
+  double server_system_s = 0;          // the kernel's part of server_cpu_s
   uint64_t publisher_media_bytes = 0;  // sent by the publisher in the window
   uint64_t reference_media_bytes = 0;  // what a player must receive 95 % of
   uint64_t publisher_max_lag_ms = 0;
@@ -337,6 +338,12 @@ struct RunFigures {
 
   double delivered_gbps() const {
     return fleet.window_seconds > 0 ? double(fleet.wire_bytes) * 8 / fleet.window_seconds / 1e9 : 0;
+  }
+  std::optional<double> system_share() const {
+    if (!server_cpu_s || *server_cpu_s <= 0) {
+      return std::nullopt;
+    }
+    return server_system_s / *server_cpu_s;
   }
   std::optional<double> cpu_s_per_gb() const {
     if (!server_cpu_s || fleet.wire_bytes == 0) {
@@ -385,12 +392,12 @@ RunFigures run_once(Server server, const RtmpFanoutOptions& options, const rtmp:
   fleet_options.window_ns = static_cast<uint64_t>(options.seconds * 1e9);
 
   RunFigures figures;
-  std::optional<double> cpu_start;
+  std::optional<rtmp::CpuSeconds> cpu_start;
   uint64_t published_start = 0;
   const pid_t pid = process->pid();
   rtmp::PlayerFleet fleet(fleet_options);
   figures.fleet = fleet.run([&](bool start) {
-    const std::optional<double> cpu = rtmp::process_tree_cpu_seconds(pid);
+    const std::optional<rtmp::CpuSeconds> cpu = rtmp::process_tree_cpu(pid);
     if (start) {
       cpu_start = cpu;
       published_start = publisher.media_bytes_sent();
@@ -398,7 +405,8 @@ RunFigures run_once(Server server, const RtmpFanoutOptions& options, const rtmp:
     }
     figures.publisher_media_bytes = publisher.media_bytes_sent() - published_start;
     if (cpu && cpu_start) {
-      figures.server_cpu_s = *cpu - *cpu_start;
+      figures.server_cpu_s = cpu->total() - cpu_start->total();
+      figures.server_system_s = cpu->system - cpu_start->system;
     }
   });
   figures.publisher_max_lag_ms = publisher.max_lag_ms();
@@ -427,6 +435,7 @@ RunFigures run_once(Server server, const RtmpFanoutOptions& options, const rtmp:
 
 struct Series {
   std::vector<double> cpu_s_per_gb, delivered_gbps, kept_up, playing, drops, generator_cpu;
+  std::vector<double> system_share;
   std::vector<double> publisher_mbps;
   uint32_t failed_runs = 0;
   bool cpu_missing = false;
@@ -436,6 +445,9 @@ struct Series {
       cpu_s_per_gb.push_back(*cpu);
     } else {
       cpu_missing = true;
+    }
+    if (auto share = figures.system_share()) {
+      system_share.push_back(*share);
     }
     delivered_gbps.push_back(figures.delivered_gbps());
     kept_up.push_back(figures.keep_up.kept_up);
@@ -457,15 +469,16 @@ void print_run(Server server, uint32_t run, const RunFigures& figures) {
   const rtmp::FleetResult& fleet = figures.fleet;
   const std::optional<double> cpu = figures.cpu_s_per_gb();
   std::printf(
-      "run %u %-8s  cpu %s s/GB (server %.2f s)  delivered %.3f Gbit/s  kept up %u/%u "
+      "run %u %-8s  cpu %s s/GB (server %.2f s, %.0f %% system)  delivered %.3f Gbit/s  kept up "
+      "%u/%u "
       "(min %.3f, median %.3f of the stream)  playing %u->%u  failed %u  gaps %llu in %u "
       "players  publisher %.3f Mbit/s, lag max %llu ms  ramp %.1f s  load-core cpu %.2f  "
       "no-buffer %llu  acks %llu\n",
       run, name_of(server), cpu ? std::to_string(*cpu).c_str() : "n/a",
-      figures.server_cpu_s.value_or(-1), figures.delivered_gbps(), figures.keep_up.kept_up,
-      fleet.players, figures.keep_up.min_ratio, figures.keep_up.median_ratio,
-      fleet.playing_at_window_start, fleet.playing_at_window_end, fleet.failed,
-      static_cast<unsigned long long>(fleet.gaps), fleet.players_with_gaps,
+      figures.server_cpu_s.value_or(-1), figures.system_share().value_or(0) * 100,
+      figures.delivered_gbps(), figures.keep_up.kept_up, fleet.players, figures.keep_up.min_ratio,
+      figures.keep_up.median_ratio, fleet.playing_at_window_start, fleet.playing_at_window_end,
+      fleet.failed, static_cast<unsigned long long>(fleet.gaps), fleet.players_with_gaps,
       figures.publisher_mbps(), static_cast<unsigned long long>(figures.publisher_max_lag_ms),
       fleet.ramp_seconds, fleet.generator_cpu_ratio,
       static_cast<unsigned long long>(fleet.rx_no_buffer),
@@ -490,6 +503,7 @@ void print_run(Server server, uint32_t run, const RunFigures& figures) {
 
 void put_series(nlohmann::json& json, const std::string& prefix, const Series& series) {
   json[prefix + "cpu_s_per_gb"] = median_or_null(series.cpu_s_per_gb, series.cpu_missing);
+  json[prefix + "system_share"] = median_or_null(series.system_share);
   json[prefix + "delivered_gbps"] = median_or_null(series.delivered_gbps);
   json[prefix + "players_kept_up"] = median_or_null(series.kept_up);
   json[prefix + "players_playing"] = median_or_null(series.playing);

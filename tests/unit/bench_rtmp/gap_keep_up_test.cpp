@@ -84,18 +84,28 @@ TEST(KeepUpTest, EmptyInputsGiveZeroes) {
   EXPECT_EQ(summarize_keep_up(players, 0).kept_up, 0u);
 }
 
-TEST(ProcStatTest, SumsUserAndSystemTicksAfterTheCommandName) {
+TEST(ProcStatTest, ReadsUserAndSystemTicksAfterTheCommandName) {
   // proc(5): pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
   // utime stime ...; a command name may hold spaces and parentheses.
-  EXPECT_EQ(stat_cpu_ticks("1234 (nginx: worker) S 1 2 3 4 5 6 7 8 9 10 120 35 0 0 20 0"), 155u);
-  EXPECT_EQ(stat_cpu_ticks("99 (a) b) (c) R 1 2 3 4 5 6 7 8 9 10 1 2 0 0"), 3u);
-  EXPECT_EQ(stat_cpu_ticks("1234 nginx S 1 2 3"), std::nullopt);
-  EXPECT_EQ(stat_cpu_ticks("1234 (nginx) S 1 2 3 4 5 6 7 8 9 10 11"), std::nullopt);
-  EXPECT_EQ(stat_cpu_ticks("1234 (nginx) S 1 2 3 4 5 6 7 8 9 10 x 1"), std::nullopt);
+  const std::optional<CpuTicks> worker =
+      stat_cpu_ticks("1234 (nginx: worker) S 1 2 3 4 5 6 7 8 9 10 120 35 0 0 20 0");
+  ASSERT_TRUE(worker.has_value());
+  EXPECT_EQ(worker->user, 120u);
+  EXPECT_EQ(worker->system, 35u);
+  EXPECT_EQ(worker->total(), 155u);
+  const std::optional<CpuTicks> odd =
+      stat_cpu_ticks("99 (a) b) (c) R 1 2 3 4 5 6 7 8 9 10 1 2 0 0");
+  ASSERT_TRUE(odd.has_value());
+  EXPECT_EQ(odd->total(), 3u);
+  EXPECT_FALSE(stat_cpu_ticks("1234 nginx S 1 2 3").has_value());
+  EXPECT_FALSE(stat_cpu_ticks("1234 (nginx) S 1 2 3 4 5 6 7 8 9 10 11").has_value());
+  EXPECT_FALSE(stat_cpu_ticks("1234 (nginx) S 1 2 3 4 5 6 7 8 9 10 x 1").has_value());
 }
 
 TEST(ProcStatTest, OwnProcessHasCpuTime) {
-  EXPECT_TRUE(process_tree_cpu_seconds(getpid()).has_value());
+  const std::optional<CpuSeconds> cpu = process_tree_cpu(getpid());
+  ASSERT_TRUE(cpu.has_value());
+  EXPECT_GE(cpu->total(), 0.0);
 }
 
 }  // namespace
