@@ -137,6 +137,13 @@ DataplaneConfig parse_dataplane_config(std::string_view toml_text, std::string_v
       config.receive_buffer_size = static_cast<uint32_t>(read_integer(node, key, 1500, 65536));
     } else if (key == "send_buffers") {
       config.send_buffers = static_cast<uint32_t>(read_integer(node, key, 64, 1 << 20));
+    } else if (key == "send_mode") {
+      const auto* mode = node.as_string();
+      if (mode == nullptr || (mode->get() != "sendmmsg" && mode->get() != "io_uring")) {
+        fail(node, key, "must be \"sendmmsg\" or \"io_uring\"");
+      }
+      config.send_mode = mode->get() == "sendmmsg" ? DataplaneConfig::SendMode::kSendmmsg
+                                                   : DataplaneConfig::SendMode::kIoUring;
     } else {
       fail(node, key, "unknown key");
     }

@@ -18,6 +18,8 @@ namespace ringcast::core {
 namespace {
 
 constexpr uint16_t kReceiveBufferGroup = 0;
+// Datagrams per sendmmsg call; a larger turn is sent in several calls.
+constexpr size_t kSendBatch = 1024;
 // How long a stopping shard waits for in-flight sends before it leaves anyway.
 constexpr uint64_t kDrainDeadlineMs = 500;
 
@@ -57,6 +59,13 @@ void Shard::prepare() {
   ring_features_.push_back("provided_buffer_ring");
   ring_features_.push_back("recvmsg_multishot");
   send_buffers_ = std::make_unique<SendBufferPool>(config_.send_buffers);
+  if (config_.send_mode == DataplaneConfig::SendMode::kSendmmsg) {
+    pending_sends_.reserve(kSendBatch);
+    send_headers_.resize(kSendBatch);
+    ring_features_.push_back("sendmmsg_sends");
+  } else {
+    ring_features_.push_back("sendmsg_sqes");
+  }
   timers_ = std::make_unique<TimerWheel>(0);
   mailbox_ = std::make_unique<Mailbox>(mesh_, setup_.mailbox_endpoint);
   mesh_.publish_ring_fd(setup_.mailbox_endpoint, ring_->fd());
@@ -89,6 +98,7 @@ void Shard::run() {
       AllocationCounter::ControlWork control_work;
       mailbox_->flush(*ring_);
     }
+    flush_sends();
     wait_for_completions();
 
     unsigned head = 0;
@@ -122,6 +132,7 @@ void Shard::run() {
     ++counters_.loop_turns;
   }
   // Anything still queued for other threads goes out with a final submit.
+  flush_sends();
   mailbox_->flush(*ring_);
   io_uring_submit(ring_->get());
 }
@@ -231,9 +242,53 @@ SendBuffer* Shard::acquire_send_buffer() {
 
 void Shard::send(SendBuffer* buffer) {
   buffer->iov.iov_len = buffer->length;
+  if (!send_headers_.empty()) {
+    pending_sends_.push_back(buffer);
+    if (pending_sends_.size() == kSendBatch) {
+      flush_sends();
+    }
+    return;
+  }
   io_uring_sqe* sqe = ring_->next_sqe();
   io_uring_prep_sendmsg(sqe, setup_.udp_socket, &buffer->header, 0);
   io_uring_sqe_set_data64(sqe, make_user_data(Op::kSend, buffer->index));
+}
+
+void Shard::flush_sends() {
+  const size_t count = pending_sends_.size();
+  if (count == 0) {
+    return;
+  }
+  for (size_t i = 0; i < count; ++i) {
+    send_headers_[i].msg_hdr = pending_sends_[i]->header;
+    send_headers_[i].msg_len = 0;
+  }
+  size_t done = 0;
+  while (done < count) {
+    const int sent = sendmmsg(setup_.udp_socket, send_headers_.data() + done,
+                              static_cast<unsigned>(count - done), MSG_DONTWAIT);
+    ++counters_.send_syscalls;
+    if (sent < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      // The first datagram failed (a full socket buffer, or an error for its destination):
+      // count it and carry on with the rest, as the kernel would for separate sends.
+      ++counters_.tx_errors;
+      ++done;
+      continue;
+    }
+    for (size_t i = done; i < done + static_cast<size_t>(sent); ++i) {
+      ++counters_.tx_datagrams;
+      counters_.tx_bytes += send_headers_[i].msg_len;
+    }
+    done += static_cast<size_t>(sent);
+  }
+  // The kernel copied every datagram: the buffers are free again.
+  for (SendBuffer* buffer : pending_sends_) {
+    send_buffers_->release(buffer);
+  }
+  pending_sends_.clear();
 }
 
 void Shard::handle_send(const io_uring_cqe& cqe) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <cstdint>
@@ -143,6 +144,8 @@ class Shard {
   void handle_receive(const io_uring_cqe& cqe);
   void handle_send(const io_uring_cqe& cqe);
   void wait_for_completions();
+  // Sends everything queued this turn with sendmmsg (SendMode::kSendmmsg).
+  void flush_sends();
 
   const DataplaneConfig& config_;
   CrossShardMesh& mesh_;
@@ -160,6 +163,10 @@ class Shard {
   msghdr receive_header_{};
   bool receive_armed_ = false;
   bool stopping_ = false;
+
+  // Sends queued this turn (sendmmsg mode), and the headers sendmmsg takes, both allocated once.
+  std::vector<SendBuffer*> pending_sends_;
+  std::vector<mmsghdr> send_headers_;
 
   DatagramHandler* datagram_handler_ = nullptr;
   std::vector<CompletionHandler*> completion_handlers_;

@@ -22,7 +22,8 @@ struct ShardCounters {
   uint64_t tx_datagrams = 0;
   uint64_t tx_bytes = 0;
   uint64_t tx_errors = 0;
-  uint64_t tx_no_buffer = 0;  // send pool exhausted: packet dropped
+  uint64_t tx_no_buffer = 0;   // send pool exhausted: packet dropped
+  uint64_t send_syscalls = 0;  // sendmmsg calls (send_mode = "sendmmsg")
   uint64_t timers_fired = 0;
   uint64_t cross_shard_tasks_received = 0;
   uint64_t cross_shard_tasks_sent = 0;
@@ -45,6 +46,8 @@ struct ShardCounters {
     visit("tx_bytes", tx_bytes);
     visit("tx_errors", tx_errors);
     visit("tx_no_buffer", tx_no_buffer);
+    visit("send_syscalls", send_syscalls);
+    visit("send_syscalls", send_syscalls);
     visit("timers_fired", timers_fired);
     visit("cross_shard_tasks_received", cross_shard_tasks_received);
     visit("cross_shard_tasks_sent", cross_shard_tasks_sent);
