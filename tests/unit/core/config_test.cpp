@@ -37,6 +37,7 @@ sqpoll = true
 receive_buffers = 1024
 receive_buffer_size = 4096
 send_buffers = 512
+send_mode = "io_uring"
 
 [controlplane]
 listen = "127.0.0.1:8080"
@@ -51,6 +52,7 @@ listen = "127.0.0.1:8080"
   EXPECT_EQ(config.receive_buffers, 1024u);
   EXPECT_EQ(config.receive_buffer_size, 4096u);
   EXPECT_EQ(config.send_buffers, 512u);
+  EXPECT_EQ(config.send_mode, DataplaneConfig::SendMode::kIoUring);
 }
 
 TEST(Config, UnknownKeyIsNamedWithItsLine) {
@@ -83,6 +85,8 @@ TEST(Config, WrongTypesAndRangesNameTheKey) {
   EXPECT_NE(error_of("[dataplane]\nreceive_buffers = 1000\n").find("power of two"),
             std::string::npos);
   EXPECT_NE(error_of("dataplane = 5\n").find("must be a table"), std::string::npos);
+  EXPECT_NE(error_of("[dataplane]\nsend_mode = \"writev\"\n").find("dataplane.send_mode"),
+            std::string::npos);
 }
 
 TEST(Config, CoreThatDoesNotExistIsRefused) {
