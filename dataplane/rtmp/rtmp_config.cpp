@@ -10,6 +10,7 @@
 #include <toml++/toml.h>
 
 #include "core/config.hpp"
+#include "core/toml_reader.hpp"
 #include "rtmp/rtmp_url.hpp"
 
 namespace ringcast::rtmp {
@@ -17,43 +18,20 @@ namespace {
 
 using core::ConfigError;
 
-std::string where(const toml::node& node) {
-  const auto& source = node.source();
-  if (source.begin.line == 0) {
-    return {};
-  }
-  return fmt::format(" (line {})", source.begin.line);
-}
+const core::TomlSectionReader kReader("rtmp");
 
 [[noreturn]] void fail(const toml::node& node, std::string_view key, std::string_view problem) {
-  throw ConfigError(fmt::format("rtmp.{}{}: {}", key, where(node), problem));
+  kReader.fail(node, key, problem);
 }
 
 int64_t read_integer(const toml::node& node, std::string_view key, int64_t min, int64_t max) {
-  const auto* value = node.as_integer();
-  if (value == nullptr) {
-    fail(node, key, "must be an integer");
-  }
-  if (value->get() < min || value->get() > max) {
-    fail(node, key, fmt::format("{} is outside {}..{}", value->get(), min, max));
-  }
-  return value->get();
+  return kReader.integer(node, key, min, max);
 }
 
-bool read_bool(const toml::node& node, std::string_view key) {
-  const auto* value = node.as_boolean();
-  if (value == nullptr) {
-    fail(node, key, "must be true or false");
-  }
-  return value->get();
-}
+bool read_bool(const toml::node& node, std::string_view key) { return kReader.boolean(node, key); }
 
 std::string read_string(const toml::node& node, std::string_view key) {
-  const auto* value = node.as_string();
-  if (value == nullptr || value->get().empty()) {
-    fail(node, key, "must be a non-empty string");
-  }
-  return value->get();
+  return kReader.string(node, key);
 }
 
 std::vector<std::string> read_keys(const toml::node& node, std::string_view key) {
@@ -156,21 +134,11 @@ auto read_array_of_tables(const toml::node& node, std::string_view key, Read rea
 }  // namespace
 
 RtmpConfig parse_rtmp_config(std::string_view toml_text, std::string_view source_name) {
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, source_name);
-  } catch (const toml::parse_error& error) {
-    throw ConfigError(fmt::format("{} (line {}): {}", source_name, error.source().begin.line,
-                                  error.description()));
-  }
+  const toml::table root = core::parse_config_text(toml_text, source_name);
   RtmpConfig config;
-  const toml::node* section_node = root.get("rtmp");
-  if (section_node == nullptr) {
-    return config;
-  }
-  const toml::table* section = section_node->as_table();
+  const toml::table* section = kReader.section_table(root);
   if (section == nullptr) {
-    throw ConfigError(fmt::format("rtmp{}: must be a table", where(*section_node)));
+    return config;
   }
   config.enabled = true;
   for (const auto& [key_node, node] : *section) {
@@ -213,18 +181,7 @@ RtmpConfig parse_rtmp_config(std::string_view toml_text, std::string_view source
 }
 
 RtmpConfig load_rtmp_config(const std::filesystem::path& file) {
-  std::string text;
-  FILE* handle = fopen(file.c_str(), "rb");
-  if (handle == nullptr) {
-    throw ConfigError(fmt::format("{}: cannot open: {}", file.string(), strerror(errno)));
-  }
-  char chunk[4096];
-  size_t got = 0;
-  while ((got = fread(chunk, 1, sizeof chunk, handle)) > 0) {
-    text.append(chunk, got);
-  }
-  fclose(handle);
-  return parse_rtmp_config(text, file.string());
+  return parse_rtmp_config(core::read_config_file(file), file.string());
 }
 
 }  // namespace ringcast::rtmp
