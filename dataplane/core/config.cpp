@@ -6,13 +6,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <set>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <toml++/toml.h>
 
-#include <set>
 #include "core/toml_reader.hpp"
 
 namespace ringcast::core {
