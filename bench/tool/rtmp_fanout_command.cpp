@@ -21,6 +21,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -28,6 +29,7 @@
 #include <thread>
 #include <vector>
 
+#include "control_client.hpp"
 #include "rtmp/child_process.hpp"
 #include "rtmp/flv_file.hpp"
 #include "rtmp/flv_loop.hpp"
@@ -334,7 +336,26 @@ struct RunFigures {
   uint64_t publisher_media_bytes = 0;  // sent by the publisher in the window
   uint64_t reference_media_bytes = 0;  // what a player must receive 95 % of
   uint64_t publisher_max_lag_ms = 0;
+  // Data plane counters over the window (ringcast only; empty for nginx).
+  std::map<std::string, double> counters;
   std::string note;
+
+  double counter(const std::string& name) const {
+    const auto found = counters.find(name);
+    return found == counters.end() ? 0.0 : found->second;
+  }
+  // Bytes and iovecs per IORING_OP_SENDMSG: how well the server coalesces its sends, which is
+  // what the kernel's per-packet cost depends on.
+  std::optional<double> bytes_per_send() const {
+    return counter("rtmp_sends") > 0
+               ? std::optional<double>(counter("rtmp_tx_bytes") / counter("rtmp_sends"))
+               : std::nullopt;
+  }
+  std::optional<double> iovecs_per_send() const {
+    return counter("rtmp_sends") > 0
+               ? std::optional<double>(counter("rtmp_send_iovecs") / counter("rtmp_sends"))
+               : std::nullopt;
+  }
 
   double delivered_gbps() const {
     return fleet.window_seconds > 0 ? double(fleet.wire_bytes) * 8 / fleet.window_seconds / 1e9 : 0;
@@ -392,6 +413,26 @@ RunFigures run_once(Server server, const RtmpFanoutOptions& options, const rtmp:
   fleet_options.window_ns = static_cast<uint64_t>(options.seconds * 1e9);
 
   RunFigures figures;
+  // The data plane's own counters say how it sent the bytes (sendmsg count, iovecs, skips).
+  std::optional<proto::ControlClient> control;
+  if (server == Server::kRingcast) {
+    control.emplace(dir / "dataplane.sock", "ringcast-bench rtmp-fanout");
+  }
+  std::map<std::string, double> counters_start;
+  auto read_counters = [&] {
+    std::map<std::string, double> totals;
+    control::Request request;
+    request.mutable_get_stats();
+    const control::Response response = control->call(request);
+    for (const control::ShardStats& shard : response.stats().shards()) {
+      for (const auto& [name, value] : shard.counters()) {
+        if (name.rfind("rtmp_", 0) == 0 && name.rfind("rtmp_stream.", 0) != 0) {
+          totals[name] += double(value);
+        }
+      }
+    }
+    return totals;
+  };
   std::optional<rtmp::CpuSeconds> cpu_start;
   uint64_t published_start = 0;
   const pid_t pid = process->pid();
@@ -401,7 +442,15 @@ RunFigures run_once(Server server, const RtmpFanoutOptions& options, const rtmp:
     if (start) {
       cpu_start = cpu;
       published_start = publisher.media_bytes_sent();
+      if (control) {
+        counters_start = read_counters();
+      }
       return;
+    }
+    if (control) {
+      for (const auto& [name, value] : read_counters()) {
+        figures.counters[name] = value - counters_start[name];
+      }
     }
     figures.publisher_media_bytes = publisher.media_bytes_sent() - published_start;
     if (cpu && cpu_start) {
@@ -435,7 +484,7 @@ RunFigures run_once(Server server, const RtmpFanoutOptions& options, const rtmp:
 
 struct Series {
   std::vector<double> cpu_s_per_gb, delivered_gbps, kept_up, playing, drops, generator_cpu;
-  std::vector<double> system_share;
+  std::vector<double> system_share, bytes_per_send, iovecs_per_send, player_skips;
   std::vector<double> publisher_mbps;
   uint32_t failed_runs = 0;
   bool cpu_missing = false;
@@ -448,6 +497,11 @@ struct Series {
     }
     if (auto share = figures.system_share()) {
       system_share.push_back(*share);
+    }
+    if (auto bytes = figures.bytes_per_send()) {
+      bytes_per_send.push_back(*bytes);
+      iovecs_per_send.push_back(*figures.iovecs_per_send());
+      player_skips.push_back(figures.counter("rtmp_player_skips"));
     }
     delivered_gbps.push_back(figures.delivered_gbps());
     kept_up.push_back(figures.keep_up.kept_up);
@@ -492,6 +546,14 @@ void print_run(Server server, uint32_t run, const RunFigures& figures) {
         name_of(server), stuck, fleet.stuck_connecting, fleet.stuck_handshake, fleet.stuck_connect,
         fleet.stuck_create_stream, fleet.stuck_play);
   }
+  if (const std::optional<double> bytes = figures.bytes_per_send()) {
+    std::printf(
+        "      %s: %.0f sendmsg/s, %.0f bytes and %.2f iovecs per sendmsg, %.0f player skips, %.0f "
+        "disconnects, %.0f rx no-buffer\n",
+        name_of(server), figures.counter("rtmp_sends") / fleet.window_seconds, *bytes,
+        figures.iovecs_per_send().value_or(0), figures.counter("rtmp_player_skips"),
+        figures.counter("rtmp_player_disconnects"), figures.counter("rtmp_rx_no_buffer"));
+  }
   for (const std::string& error : fleet.errors) {
     std::printf("      %s player error: %s\n", name_of(server), error.c_str());
   }
@@ -504,6 +566,11 @@ void print_run(Server server, uint32_t run, const RunFigures& figures) {
 void put_series(nlohmann::json& json, const std::string& prefix, const Series& series) {
   json[prefix + "cpu_s_per_gb"] = median_or_null(series.cpu_s_per_gb, series.cpu_missing);
   json[prefix + "system_share"] = median_or_null(series.system_share);
+  if (prefix.empty()) {
+    json["bytes_per_send"] = median_or_null(series.bytes_per_send);
+    json["iovecs_per_send"] = median_or_null(series.iovecs_per_send);
+    json["player_skips"] = median_or_null(series.player_skips);
+  }
   json[prefix + "delivered_gbps"] = median_or_null(series.delivered_gbps);
   json[prefix + "players_kept_up"] = median_or_null(series.kept_up);
   json[prefix + "players_playing"] = median_or_null(series.playing);
