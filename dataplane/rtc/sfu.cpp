@@ -248,24 +248,42 @@ void Sfu::transport_info(const PlainTransport& transport, pb::TransportInfo& inf
   }
 }
 
-pb::Response Sfu::create_plain_transport(const pb::CreatePlainTransport& request) {
-  auto router_it = routers_.find(request.router_id());
+template <typename TransportType, typename DescribeExisting>
+Router* Sfu::router_for_new_transport(const std::string& router_id, const std::string& transport_id,
+                                      pb::Response& response, DescribeExisting describe_existing) {
+  auto router_it = routers_.find(router_id);
   if (router_it == routers_.end()) {
-    return not_found("router", request.router_id());
+    response = not_found("router", router_id);
+    return nullptr;
   }
-  if (request.transport_id().empty()) {
-    return error_response(pb::ERROR_CODE_BAD_REQUEST, "transport_id is required");
+  if (transport_id.empty()) {
+    response = error_response(pb::ERROR_CODE_BAD_REQUEST, "transport_id is required");
+    return nullptr;
   }
-  Router& router = *router_it->second;
+  // A repeated create (a reconnecting control plane replaying its state) gets what exists.
+  if (auto* existing = dynamic_cast<TransportType*>(router_it->second->transport(transport_id))) {
+    describe_existing(*existing, response);
+    return nullptr;
+  }
+  if (owner_.contains(transport_id)) {
+    response = error_response(pb::ERROR_CODE_ALREADY_EXISTS,
+                              "id '" + transport_id + "' is taken by another object");
+    return nullptr;
+  }
+  return router_it->second.get();
+}
+
+pb::Response Sfu::create_plain_transport(const pb::CreatePlainTransport& request) {
   pb::Response response;
-  if (auto* existing = dynamic_cast<PlainTransport*>(router.transport(request.transport_id()))) {
-    transport_info(*existing, *response.mutable_transport());
+  Router* router_found = router_for_new_transport<PlainTransport>(
+      request.router_id(), request.transport_id(), response,
+      [this](const PlainTransport& existing, pb::Response& out) {
+        transport_info(existing, *out.mutable_transport());
+      });
+  if (router_found == nullptr) {
     return response;
   }
-  if (owner_.contains(request.transport_id())) {
-    return error_response(pb::ERROR_CODE_ALREADY_EXISTS,
-                          "id '" + request.transport_id() + "' is taken by another object");
-  }
+  Router& router = *router_found;
   PlainTransport::Options options;
   options.comedia = request.comedia();
   if (request.srtp_suite() != pb::SRTP_SUITE_NONE) {
@@ -348,23 +366,16 @@ void Sfu::webrtc_transport_info(const WebRtcTransport& transport,
 }
 
 pb::Response Sfu::create_webrtc_transport(const pb::CreateWebRtcTransport& request) {
-  auto router_it = routers_.find(request.router_id());
-  if (router_it == routers_.end()) {
-    return not_found("router", request.router_id());
-  }
-  if (request.transport_id().empty()) {
-    return error_response(pb::ERROR_CODE_BAD_REQUEST, "transport_id is required");
-  }
-  Router& router = *router_it->second;
   pb::Response response;
-  if (auto* existing = dynamic_cast<WebRtcTransport*>(router.transport(request.transport_id()))) {
-    webrtc_transport_info(*existing, *response.mutable_webrtc_transport());
+  Router* router_found = router_for_new_transport<WebRtcTransport>(
+      request.router_id(), request.transport_id(), response,
+      [this](const WebRtcTransport& existing, pb::Response& out) {
+        webrtc_transport_info(existing, *out.mutable_webrtc_transport());
+      });
+  if (router_found == nullptr) {
     return response;
   }
-  if (owner_.contains(request.transport_id())) {
-    return error_response(pb::ERROR_CODE_ALREADY_EXISTS,
-                          "id '" + request.transport_id() + "' is taken by another object");
-  }
+  Router& router = *router_found;
   WebRtcTransport::Options options;
   options.max_incoming_bitrate_bps = request.max_incoming_bitrate_bps();
   options.initial_outgoing_bitrate_bps = request.initial_outgoing_bitrate_bps();

@@ -84,6 +84,12 @@ class Sfu : public core::ShardModule,
   control::Response object_stats(const std::string& id);
   control::Response request_key_frame(const std::string& id);
 
+  // The checks every transport-creating request shares. Returns the router the new transport
+  // goes into, or null with `response` set: an error, or the existing transport's description
+  // when the request repeats an earlier one.
+  template <typename TransportType, typename DescribeExisting>
+  Router* router_for_new_transport(const std::string& router_id, const std::string& transport_id,
+                                   control::Response& response, DescribeExisting describe_existing);
   void transport_info(const PlainTransport& transport, control::TransportInfo& info) const;
   void webrtc_transport_info(const WebRtcTransport& transport,
                              control::WebRtcTransportInfo& info) const;
