@@ -35,6 +35,10 @@ constexpr uint32_t kSendBuffers = 4096;
 constexpr uint32_t kMaxCatchUpPerTurn = 64;
 // How long teardown waits for sends still in flight.
 constexpr uint64_t kSendDrainNs = 200'000'000;
+// The one-byte header extension block (RFC 8285 §4.2) with one transport-wide sequence element
+// (draft-holmer-rmcat-transport-wide-cc-extensions-01 §2): 0xBEDE, length 1 word, then
+// id/len, the 16-bit sequence and one byte of padding.
+constexpr size_t kTransportCcExtensionLength = 8;
 
 // Earliest arrival of each recent packet of a producer, in a small ring indexed by sequence.
 constexpr uint32_t kFirstCopySlots = 1024;
@@ -50,6 +54,7 @@ struct ProducerState {
   uint64_t period_ns = 0;
   uint64_t sequence = 0;
   uint64_t window_sent = 0;
+  uint16_t transport_seq = 0;
   std::vector<FirstCopySlot> first_copies;
 };
 
@@ -112,14 +117,16 @@ LoadGenerator::LoadGenerator(const LoadOptions& options) : options_(options) {
       options_.packets_per_second == 0) {
     throw std::invalid_argument("load generator: producers, consumers and pps must be positive");
   }
-  const size_t largest = kRtpHeaderLength + options_.payload_prefix.size() +
-                         options_.payload_bytes + rtc::SrtpSession::kMaxTrailer;
+  const size_t largest = kRtpHeaderLength + kTransportCcExtensionLength +
+                         options_.payload_prefix.size() + options_.payload_bytes +
+                         rtc::SrtpSession::kMaxTrailer;
   if (options_.payload_bytes < options_.payload_prefix.size() + kProbeHeaderLength ||
       largest > core::SendBuffer::kCapacity) {
-    throw std::invalid_argument(fmt::format(
-        "load generator: payload must be {}..{} bytes",
-        options_.payload_prefix.size() + kProbeHeaderLength,
-        core::SendBuffer::kCapacity - kRtpHeaderLength - rtc::SrtpSession::kMaxTrailer));
+    throw std::invalid_argument(fmt::format("load generator: payload must be {}..{} bytes",
+                                            options_.payload_prefix.size() + kProbeHeaderLength,
+                                            core::SendBuffer::kCapacity - kRtpHeaderLength -
+                                                kTransportCcExtensionLength -
+                                                rtc::SrtpSession::kMaxTrailer));
   }
   auto open = [](std::vector<net::FileDescriptor>& into, uint32_t count) {
     for (uint32_t i = 0; i < count; ++i) {
@@ -232,10 +239,26 @@ LoadResult LoadGenerator::run(uint64_t start_ns) {
     const auto rtp_timestamp =
         static_cast<uint32_t>(load.ssrc + (now - start_ns) * ts_per_ns_num / 1'000'000'000ull);
     write_rtp_header(bytes, load.payload_type, true, rtp_sequence, rtp_timestamp, load.ssrc);
-    std::span<uint8_t> payload = bytes.subspan(kRtpHeaderLength, options_.payload_bytes);
+    size_t header_length = kRtpHeaderLength;
+    if (options_.transport_cc_id != 0) {
+      const uint16_t transport_seq = producer.transport_seq++;
+      const uint8_t extension[kTransportCcExtensionLength] = {
+          0xBE,
+          0xDE,
+          0x00,
+          0x01,
+          static_cast<uint8_t>((options_.transport_cc_id << 4) | 1),
+          static_cast<uint8_t>(transport_seq >> 8),
+          static_cast<uint8_t>(transport_seq),
+          0x00};
+      bytes[0] |= 0x10;  // X
+      std::copy(std::begin(extension), std::end(extension), bytes.begin() + kRtpHeaderLength);
+      header_length += kTransportCcExtensionLength;
+    }
+    std::span<uint8_t> payload = bytes.subspan(header_length, options_.payload_bytes);
     std::copy(options_.payload_prefix.begin(), options_.payload_prefix.end(), payload.begin());
     write_probe_payload(payload.subspan(prefix), load.ssrc, {now, sequence});
-    size_t length = kRtpHeaderLength + options_.payload_bytes;
+    size_t length = header_length + options_.payload_bytes;
     if (producer.srtp->protect_rtp(bytes, length) != rtc::SrtpResult::kOk) {
       ++result.tx_errors;
       send_buffers.release(buffer);
@@ -289,6 +312,10 @@ LoadResult LoadGenerator::run(uint64_t start_ns) {
     size_t length = io_uring_recvmsg_payload_length(out, cqe.res, &receive_header);
     std::span<uint8_t> datagram(data, length);
     ReceiverState& receiver = receivers[r];
+    if (length == 0 || data[0] < 128 || data[0] > 191) {
+      ++result.non_media_received;
+      return;
+    }
     if (rtc::classify_rtp_rtcp(datagram) == rtc::RtpRtcpKind::kRtcp) {
       // Sender reports and the like: authenticate, count, otherwise ignore.
       if (receiver.srtp->unprotect_rtcp(datagram, length) == rtc::SrtpResult::kOk) {
@@ -357,12 +384,33 @@ LoadResult LoadGenerator::run(uint64_t start_ns) {
     send_buffers.release(send_buffers.at(index));
   };
 
+  // Consent checks go out with plain sendto: a few per second at most, off the measured path.
+  uint64_t next_consent_ns = start_ns;
+  auto send_consent_checks = [&] {
+    auto send = [](int fd, const std::vector<uint8_t>& bytes, const sockaddr_in& to) {
+      if (!bytes.empty()) {
+        sendto(fd, bytes.data(), bytes.size(), MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&to),
+               sizeof to);
+      }
+    };
+    for (uint32_t p = 0; p < producer_total; ++p) {
+      send(producer_sockets_[p].get(), producers_[p].consent_check, producers_[p].server);
+    }
+    for (uint32_t r = 0; r < receiver_count(); ++r) {
+      send(receiver_sockets_[r].get(), receivers_[r].consent_check, receivers_[r].server);
+    }
+  };
+
   for (;;) {
     uint64_t now = monotonic_ns();
     if (now >= stop) {
       break;
     }
-    uint64_t next_wake = stop;
+    if (now >= next_consent_ns) {
+      send_consent_checks();
+      next_consent_ns = now + kConsentIntervalNs;
+    }
+    uint64_t next_wake = std::min(stop, next_consent_ns);
     for (uint32_t p = 0; p < producer_total; ++p) {
       ProducerState& producer = producers[p];
       for (uint32_t sent = 0; sent < kMaxCatchUpPerTurn && producer.next_send_ns <= now &&

@@ -21,6 +21,9 @@ struct LoadOptions {
   // Bytes written at the start of every payload before the probe (e.g. a codec descriptor the
   // server may parse); receivers skip the same number of bytes.
   std::vector<uint8_t> payload_prefix;
+  // Non-zero: every packet carries a transport-wide sequence number (one-byte header extension,
+  // RFC 8285 §4.2) with this id, as a browser's do when transport-cc is negotiated.
+  uint8_t transport_cc_id = 0;
   int core = -1;  // the core the generator thread pins itself to; -1 leaves it unpinned
   uint64_t warmup_ns = 1'000'000'000;
   uint64_t window_ns = 5'000'000'000;
@@ -35,6 +38,9 @@ struct ProducerLoad {
   uint8_t payload_type = 96;
   std::vector<uint8_t> srtp_key;  // master key + salt
   sockaddr_in server{};
+  // Non-empty: sent to `server` every kConsentIntervalNs (a WebRTC transport's ICE consent
+  // check, RFC 7675 §5.1; the answers are not read).
+  std::vector<uint8_t> consent_check;
 };
 
 // What one receiver must see: the SSRC and payload type the server gives its consumer and the
@@ -43,7 +49,13 @@ struct ReceiverLoad {
   uint32_t ssrc = 0;
   uint8_t payload_type = 100;
   std::vector<uint8_t> srtp_key;
+  // As ProducerLoad::consent_check, sent to `server`; answers are counted as non_media_received.
+  std::vector<uint8_t> consent_check;
+  sockaddr_in server{};
 };
+
+// Browsers refresh consent every ~5 s (RFC 7675 §5.1); a path without one for 30 s is dropped.
+inline constexpr uint64_t kConsentIntervalNs = 5'000'000'000;
 
 struct LoadResult {
   double window_seconds = 0;
@@ -57,6 +69,7 @@ struct LoadResult {
   uint64_t wrong_header = 0;   // not RTP v2, or SSRC / payload type not the consumer's
   uint64_t srtp_failures = 0;  // unprotect failed (auth, malformed, other; replays are duplicates)
   uint64_t rtcp_received = 0;
+  uint64_t non_media_received = 0;  // STUN (consent answers) or DTLS: not RTP/RTCP (RFC 7983)
   uint64_t warmup_received = 0;
   uint64_t rx_no_buffer = 0;
   uint64_t tx_errors = 0;
@@ -99,6 +112,9 @@ class LoadGenerator {
   }
   sockaddr_in producer_address(uint32_t producer) const;
   sockaddr_in receiver_address(uint32_t receiver) const;
+  // The sockets, for a setup exchange before run() (ICE and DTLS of a WebRTC transport).
+  int producer_fd(uint32_t producer) const { return producer_sockets_.at(producer).get(); }
+  int receiver_fd(uint32_t receiver) const { return receiver_sockets_.at(receiver).get(); }
 
   void set_producer(uint32_t producer, ProducerLoad load);
   void set_receiver(uint32_t receiver, ReceiverLoad load);

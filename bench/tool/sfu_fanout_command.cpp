@@ -33,8 +33,12 @@
 
 #include "control_client.hpp"
 #include "floor/floor_config.hpp"
+#include "rtc/dtls_certificate.hpp"
+#include "rtc/dtls_context.hpp"
 #include "rtc/srtp_suite.hpp"
 #include "sfu/load_generator.hpp"
+#include "sfu/webrtc_client.hpp"
+#include "tool/dataplane_process.hpp"
 #include "tool/measure.hpp"
 #include "tool/subcommand_registry.hpp"
 
@@ -49,10 +53,14 @@ constexpr uint8_t kProducerPayloadType = 96;
 constexpr uint8_t kConsumerPayloadType = 100;
 constexpr uint32_t kProducerSsrcBase = 0x11110000;
 constexpr uint32_t kConsumerSsrcBase = 0x22220000;
+// The id browsers commonly give transport-wide-cc in their offers.
+constexpr uint8_t kTransportCcId = 3;
 // Before the generator's first send, so that setup work has settled.
 constexpr auto kStartDelay = std::chrono::milliseconds(100);
 constexpr auto kServerStartTimeout = std::chrono::seconds(10);
-constexpr auto kServerStopTimeout = std::chrono::seconds(5);
+// WebRTC endpoints connect this many at a time before the load, and must all be done in time.
+constexpr uint32_t kSetupConcurrency = 32;
+constexpr uint64_t kSetupTimeoutMs = 30'000;
 
 struct FanoutOptions {
   uint32_t producers = 1;
@@ -65,169 +73,12 @@ struct FanoutOptions {
   std::vector<int> cores = {0};
   uint32_t runs = 5;
   std::string io = "both";
+  std::string transport = "plain";
+  bool transport_cc = false;
   std::string socket;
   bool floor_only = false;
   bool json = false;
 };
-
-// ---------------------------------------------------------------------------------------------
-// Processes, cores and CPU time.
-
-cpu_set_t process_affinity() {
-  cpu_set_t cpus;
-  CPU_ZERO(&cpus);
-  sched_getaffinity(0, sizeof cpus, &cpus);
-  return cpus;
-}
-
-// Server CPU (user + system, all threads) of `pid` so far, in µs, from /proc/PID/stat fields 14
-// and 15 (proc(5)), counted in clock ticks.
-std::optional<double> process_cpu_us(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  // The command name (field 2) may hold spaces and parentheses: fields resume after the last ')'.
-  const size_t close = text.rfind(')');
-  if (close == std::string::npos) {
-    return std::nullopt;
-  }
-  std::istringstream fields(text.substr(close + 1));
-  std::string field;
-  double ticks = 0;
-  for (int index = 3; index <= 15 && fields >> field; ++index) {
-    if (index == 14 || index == 15) {
-      ticks += std::stod(field);
-    }
-  }
-  return ticks * 1e6 / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-// Total time the threads of `pid` spent runnable but waiting for a core, in µs: field 2 of each
-// /proc/PID/task/TID/schedstat. Shows how much of a latency figure is the machine's other load.
-std::optional<double> process_run_delay_us(pid_t pid) {
-  std::error_code error;
-  fs::directory_iterator tasks("/proc/" + std::to_string(pid) + "/task", error);
-  if (error) {
-    return std::nullopt;
-  }
-  double total_ns = 0;
-  for (const fs::directory_entry& task : tasks) {
-    std::ifstream in(task.path() / "schedstat");
-    double on_cpu = 0;
-    double waiting = 0;
-    if (in >> on_cpu >> waiting) {
-      total_ns += waiting;
-    }
-  }
-  return total_ns / 1000.0;
-}
-
-// A child process started with the affinity the bench had before it moved itself off the
-// server core (the data plane checks its configured cores against its own affinity). Stopped
-// with SIGTERM (then SIGKILL) when it goes out of scope.
-class ChildProcess {
- public:
-  ChildProcess(const std::vector<std::string>& argv, const cpu_set_t& affinity,
-               const fs::path& output) {
-    pid_ = fork();
-    if (pid_ < 0) {
-      throw std::runtime_error(std::string("fork: ") + strerror(errno));
-    }
-    if (pid_ == 0) {
-      sched_setaffinity(0, sizeof affinity, &affinity);
-      if (FILE* out = std::freopen(output.c_str(), "w", stdout); out != nullptr) {
-        dup2(fileno(out), STDERR_FILENO);
-      }
-      std::vector<char*> args;
-      for (const std::string& arg : argv) {
-        args.push_back(const_cast<char*>(arg.c_str()));
-      }
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      std::fprintf(stderr, "exec %s: %s\n", args[0], strerror(errno));
-      _exit(127);
-    }
-  }
-  ~ChildProcess() { stop(); }
-  ChildProcess(const ChildProcess&) = delete;
-  ChildProcess& operator=(const ChildProcess&) = delete;
-
-  pid_t pid() const { return pid_; }
-
-  bool exited() {
-    if (pid_ <= 0) {
-      return true;
-    }
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return true;
-    }
-    return false;
-  }
-
-  // SIGTERM, wait up to kServerStopTimeout, then SIGKILL. Returns whether it exited by itself.
-  bool stop() {
-    if (pid_ <= 0) {
-      return true;
-    }
-    kill(pid_, SIGTERM);
-    const auto deadline = std::chrono::steady_clock::now() + kServerStopTimeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return true;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-    return false;
-  }
-
- private:
-  pid_t pid_ = -1;
-};
-
-// A private temporary directory, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "ringcast-sfu-fanout-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error(std::string("mkdtemp: ") + strerror(errno));
-    }
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-uint16_t free_udp_port() {
-  net::SocketResult socket = net::open_udp_socket("127.0.0.1", 0);
-  if (!socket.ok()) {
-    throw std::runtime_error(socket.error);
-  }
-  sockaddr_in address{};
-  socklen_t length = sizeof address;
-  getsockname(socket.fd.get(), reinterpret_cast<sockaddr*>(&address), &length);
-  return ntohs(address.sin_port);
-}
-
-std::string tail_of(const fs::path& path) {
-  std::ifstream in(path);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return text.size() > 2000 ? text.substr(text.size() - 2000) : text;
-}
 
 std::vector<uint8_t> random_key(std::mt19937_64& random, rtc::SrtpSuite suite) {
   std::vector<uint8_t> key(rtc::srtp_master_length(suite));
@@ -235,16 +86,6 @@ std::vector<uint8_t> random_key(std::mt19937_64& random, rtc::SrtpSuite suite) {
     byte = static_cast<uint8_t>(random());
   }
   return key;
-}
-
-sockaddr_in ipv4(const std::string& ip, uint32_t port) {
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  if (inet_pton(AF_INET, ip.c_str(), &address.sin_addr) != 1) {
-    throw std::runtime_error("'" + ip + "' is not an IPv4 address");
-  }
-  return address;
 }
 
 uint16_t port_of(const sockaddr_in& address) { return ntohs(address.sin_port); }
@@ -351,26 +192,8 @@ ServerFigures drive(LoadGenerator& generator, const sfu::LoadOptions& load, Samp
   return figures;
 }
 
-control::Response call_checked(proto::ControlClient& client, const control::Request& request,
-                               const char* what) {
-  control::Response response = client.call(request);
-  if (response.has_error() && response.error().code() != control::ERROR_CODE_UNSPECIFIED) {
-    throw std::runtime_error(std::string(what) + " failed: " + response.error().reason() + " (" +
-                             control::ErrorCode_Name(response.error().code()) + ")");
-  }
-  return response;
-}
-
-// Fills the shard counters (summed over shards) and heap_allocations (null when absent).
 void sample_shard_counters(proto::ControlClient& client, ServerSample& sample) {
-  control::Request request;
-  request.mutable_get_stats();
-  const control::Response response = call_checked(client, request, "GetStats");
-  for (const control::ShardStats& shard : response.stats().shards()) {
-    for (const auto& [name, value] : shard.counters()) {
-      sample.counters[name] += value;
-    }
-  }
+  sample.counters = shard_counters(client);
   if (auto found = sample.counters.find("heap_allocations"); found != sample.counters.end()) {
     sample.heap_allocations = found->second;
   }
@@ -381,10 +204,52 @@ control::SrtpSuite proto_suite(rtc::SrtpSuite suite) {
                                                  : control::SRTP_SUITE_AES_CM_128_HMAC_SHA1_80;
 }
 
+// The client side of WebRTC transports: one certificate and DTLS context for every endpoint of
+// the generator (a browser has one per peer connection; the handshake costs the same), offering
+// only the suite under test so DTLS-SRTP negotiates it.
+struct WebRtcClientSide {
+  std::unique_ptr<rtc::DtlsCertificate> certificate;
+  std::unique_ptr<rtc::DtlsContext> context;
+
+  explicit WebRtcClientSide(rtc::SrtpSuite suite) {
+    std::string error;
+    certificate = rtc::DtlsCertificate::generate(&error);
+    if (certificate) {
+      context = rtc::DtlsContext::create(*certificate,
+                                         suite == rtc::SrtpSuite::kAeadAes128Gcm
+                                             ? "SRTP_AEAD_AES_128_GCM"
+                                             : "SRTP_AES128_CM_SHA1_80",
+                                         &error);
+    }
+    if (!context) {
+      throw std::runtime_error("client DTLS context: " + error);
+    }
+  }
+};
+
+// ICE credentials of a generator endpoint: ice-chars (RFC 8839 §5.4), ufrag ≥ 4, password ≥ 22.
+std::string ice_string(std::mt19937_64& random, size_t length) {
+  static constexpr char kChars[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string text(length, 'x');
+  for (char& c : text) {
+    c = kChars[random() % (sizeof kChars - 1)];
+  }
+  return text;
+}
+
+std::vector<uint8_t> key_and_salt(std::span<const uint8_t> key, std::span<const uint8_t> salt) {
+  std::vector<uint8_t> bytes(key.begin(), key.end());
+  bytes.insert(bytes.end(), salt.begin(), salt.end());
+  return bytes;
+}
+
 // Creates the router, producers and consumers on the data plane at `socket` and runs the load.
+// With `webrtc`, every generator socket is the browser end of a WebRtcTransport: it passes ICE
+// and a DTLS handshake before the load starts and uses the SRTP keys DTLS exported.
 ServerFigures run_dataplane_load(const fs::path& socket, std::optional<pid_t> pid,
                                  const sfu::LoadOptions& load, uint32_t run,
-                                 std::mt19937_64& random) {
+                                 std::mt19937_64& random, WebRtcClientSide* webrtc) {
   proto::ControlClient client(socket, "ringcast-bench sfu-fanout");
   if (!pid && client.hello().node().pid() != 0 &&
       fs::exists("/proc/" + std::to_string(client.hello().node().pid()))) {
@@ -392,7 +257,8 @@ ServerFigures run_dataplane_load(const fs::path& socket, std::optional<pid_t> pi
   }
   LoadGenerator generator(load);
   // Ids carry our pid and the run so that attaching to a shared data plane cannot collide.
-  const std::string prefix = "sfu-fanout-" + std::to_string(getpid()) + "-" + std::to_string(run);
+  const std::string prefix = "sfu-fanout-" + std::to_string(getpid()) + "-" + std::to_string(run) +
+                             (webrtc != nullptr ? "-webrtc" : "-plain");
   const std::string router_id = prefix + "-router";
   {
     control::Request request;
@@ -400,8 +266,9 @@ ServerFigures run_dataplane_load(const fs::path& socket, std::optional<pid_t> pi
     request.mutable_create_router()->set_shard(0);
     call_checked(client, request, "CreateRouter");
   }
-  auto create_transport = [&](const std::string& id, const sockaddr_in& remote,
-                              const std::vector<uint8_t>& remote_key) {
+  // Returns where the transport receives.
+  auto create_plain = [&](const std::string& id, const sockaddr_in& remote,
+                          const std::vector<uint8_t>& remote_key, std::vector<uint8_t>* local_key) {
     control::Request create;
     create.mutable_create_plain_transport()->set_router_id(router_id);
     create.mutable_create_plain_transport()->set_transport_id(id);
@@ -416,17 +283,61 @@ ServerFigures run_dataplane_load(const fs::path& socket, std::optional<pid_t> pi
     connect.mutable_connect_plain_transport()->set_remote_srtp_key(
         std::string(remote_key.begin(), remote_key.end()));
     call_checked(client, connect, "ConnectPlainTransport");
-    return info;
+    if (local_key != nullptr) {
+      local_key->assign(info.local_srtp_key().begin(), info.local_srtp_key().end());
+    }
+    return ipv4(info.local_ip(), info.local_port());
   };
+  // The WebRTC clients, producers first, then receivers (the generator's socket order).
+  std::vector<std::unique_ptr<sfu::WebRtcClient>> clients;
+  auto create_webrtc = [&](const std::string& id, int fd) {
+    control::Request create;
+    create.mutable_create_webrtc_transport()->set_router_id(router_id);
+    create.mutable_create_webrtc_transport()->set_transport_id(id);
+    const control::WebRtcTransportInfo info =
+        call_checked(client, create, "CreateWebRtcTransport").webrtc_transport();
+    sfu::WebRtcClient::Credentials credentials;
+    credentials.local_ufrag = ice_string(random, 8);
+    credentials.local_password = ice_string(random, 24);
+    credentials.remote_ufrag = info.ice_ufrag();
+    credentials.remote_password = info.ice_pwd();
+    credentials.remote_fingerprint = info.fingerprints(0).value();
+    control::Request connect;
+    control::ConnectWebRtcTransport* fields = connect.mutable_connect_webrtc_transport();
+    fields->set_transport_id(id);
+    fields->set_remote_ice_ufrag(credentials.local_ufrag);
+    fields->set_remote_ice_pwd(credentials.local_password);
+    fields->mutable_remote_fingerprint()->set_algorithm("sha-256");
+    fields->mutable_remote_fingerprint()->set_value(
+        std::string(webrtc->certificate->fingerprint_value()));
+    // The generator is the DTLS client (a browser answering with a=setup:active): the data plane
+    // is the server, as with most browser sessions.
+    fields->set_remote_role(control::DTLS_ROLE_CLIENT);
+    call_checked(client, connect, "ConnectWebRtcTransport");
+    const sockaddr_in server = ipv4(info.candidates(0).ip(), info.candidates(0).port());
+    clients.push_back(
+        std::make_unique<sfu::WebRtcClient>(fd, server, *webrtc->context, std::move(credentials)));
+    return server;
+  };
+  auto set_extensions = [&](control::HeaderExtensionIds* ids) {
+    if (load.transport_cc_id != 0) {
+      ids->set_transport_cc(load.transport_cc_id);
+    }
+  };
+
+  std::vector<sfu::ProducerLoad> producers(generator.producer_count());
   for (uint32_t p = 0; p < generator.producer_count(); ++p) {
-    sfu::ProducerLoad producer;
+    sfu::ProducerLoad& producer = producers[p];
     producer.ssrc = kProducerSsrcBase + p;
     producer.payload_type = kProducerPayloadType;
-    producer.srtp_key = random_key(random, load.suite);
     const std::string transport_id = prefix + "-producer-transport-" + std::to_string(p);
-    const control::TransportInfo info =
-        create_transport(transport_id, generator.producer_address(p), producer.srtp_key);
-    producer.server = ipv4(info.local_ip(), info.local_port());
+    if (webrtc != nullptr) {
+      producer.server = create_webrtc(transport_id, generator.producer_fd(p));
+    } else {
+      producer.srtp_key = random_key(random, load.suite);
+      producer.server =
+          create_plain(transport_id, generator.producer_address(p), producer.srtp_key, nullptr);
+    }
     control::Request produce;
     control::Produce* fields = produce.mutable_produce();
     fields->set_transport_id(transport_id);
@@ -436,14 +347,20 @@ ServerFigures run_dataplane_load(const fs::path& socket, std::optional<pid_t> pi
     fields->set_payload_type(kProducerPayloadType);
     fields->set_ssrc(producer.ssrc);
     fields->set_clock_rate(90000);
+    set_extensions(fields->mutable_header_extensions());
     call_checked(client, produce, "Produce");
-    generator.set_producer(p, std::move(producer));
   }
+  std::vector<sfu::ReceiverLoad> receivers(generator.receiver_count());
   for (uint32_t r = 0; r < generator.receiver_count(); ++r) {
+    sfu::ReceiverLoad& receiver = receivers[r];
     const std::string transport_id = prefix + "-consumer-transport-" + std::to_string(r);
-    // The receiver would send RTCP with this key; it sends none, but SRTP transports need one.
-    const control::TransportInfo info = create_transport(
-        transport_id, generator.receiver_address(r), random_key(random, load.suite));
+    if (webrtc != nullptr) {
+      receiver.server = create_webrtc(transport_id, generator.receiver_fd(r));
+    } else {
+      // The receiver would send RTCP with this key; it sends none, but SRTP transports need one.
+      receiver.server = create_plain(transport_id, generator.receiver_address(r),
+                                     random_key(random, load.suite), &receiver.srtp_key);
+    }
     control::Request consume;
     control::Consume* fields = consume.mutable_consume();
     fields->set_transport_id(transport_id);
@@ -451,12 +368,50 @@ ServerFigures run_dataplane_load(const fs::path& socket, std::optional<pid_t> pi
     fields->set_producer_id(prefix + "-producer-" + std::to_string(generator.producer_of(r)));
     fields->set_ssrc(kConsumerSsrcBase + r);
     fields->set_payload_type(kConsumerPayloadType);
+    set_extensions(fields->mutable_header_extensions());
     call_checked(client, consume, "Consume");
-    sfu::ReceiverLoad receiver;
     receiver.ssrc = kConsumerSsrcBase + r;
     receiver.payload_type = kConsumerPayloadType;
-    receiver.srtp_key.assign(info.local_srtp_key().begin(), info.local_srtp_key().end());
-    generator.set_receiver(r, std::move(receiver));
+  }
+
+  if (webrtc != nullptr) {
+    // ICE + DTLS for every endpoint before the load, a few dozen at a time.
+    const sfu::ConnectSummary summary =
+        sfu::connect_clients(clients, kSetupConcurrency, kSetupTimeoutMs,
+                             [&](size_t index) { clients[index]->release_dtls(); });
+    if (summary.connected != clients.size()) {
+      std::string why = "no failure recorded";
+      for (const auto& webrtc_client : clients) {
+        if (!webrtc_client->failure().empty()) {
+          why = webrtc_client->failure();
+          break;
+        }
+      }
+      throw std::runtime_error("WebRTC setup: " + std::to_string(summary.connected) + " of " +
+                               std::to_string(clients.size()) + " endpoints connected (" +
+                               std::to_string(summary.unfinished) + " unfinished; " + why + ")");
+    }
+    for (uint32_t p = 0; p < generator.producer_count(); ++p) {
+      const sfu::WebRtcClient& endpoint = *clients[p];
+      const rtc::DtlsSrtpKeys& keys = endpoint.srtp_keys();
+      if (keys.suite != load.suite) {
+        throw std::runtime_error("DTLS negotiated another SRTP suite than --suite");
+      }
+      producers[p].srtp_key = key_and_salt(keys.local_master_key(), keys.local_master_salt());
+      producers[p].consent_check = endpoint.binding_request();
+    }
+    for (uint32_t r = 0; r < generator.receiver_count(); ++r) {
+      const sfu::WebRtcClient& endpoint = *clients[generator.producer_count() + r];
+      const rtc::DtlsSrtpKeys& keys = endpoint.srtp_keys();
+      receivers[r].srtp_key = key_and_salt(keys.remote_master_key(), keys.remote_master_salt());
+      receivers[r].consent_check = endpoint.binding_request();
+    }
+  }
+  for (uint32_t p = 0; p < generator.producer_count(); ++p) {
+    generator.set_producer(p, std::move(producers[p]));
+  }
+  for (uint32_t r = 0; r < generator.receiver_count(); ++r) {
+    generator.set_receiver(r, std::move(receivers[r]));
   }
 
   ServerFigures figures = drive(generator, load, [&] {
@@ -478,47 +433,17 @@ ServerFigures run_dataplane_load(const fs::path& socket, std::optional<pid_t> pi
 
 ServerFigures run_dataplane(const FanoutOptions& options, const sfu::LoadOptions& load,
                             const cpu_set_t& affinity, const fs::path& bin, const TempDir& temp,
-                            uint32_t run, std::mt19937_64& random) {
+                            uint32_t run, std::mt19937_64& random, WebRtcClientSide* webrtc) {
   if (!options.socket.empty()) {
-    return run_dataplane_load(options.socket, std::nullopt, load, run, random);
+    return run_dataplane_load(options.socket, std::nullopt, load, run, random, webrtc);
   }
-  const fs::path socket = temp.path() / "dataplane.sock";
-  const fs::path config = temp.path() / "dataplane.toml";
-  const fs::path log = temp.path() / "dataplane.log";
-  {
-    std::ofstream out(config);
-    out << "[dataplane]\nlisten_ip = \"127.0.0.1\"\nannounced_ip = \"127.0.0.1\"\n"
-        << "udp_port_base = " << free_udp_port() << "\ncores = [";
-    for (size_t i = 0; i < options.cores.size(); ++i) {
-      out << (i > 0 ? ", " : "") << options.cores[i];
-    }
-    out << "]\ncontrol_socket = \"" << socket.string() << "\"\n";
-  }
-  ChildProcess dataplane({(bin / "ringcast-dataplane").string(), "--config", config.string()},
-                         affinity, log);
-  const auto deadline = std::chrono::steady_clock::now() + kServerStartTimeout;
-  for (;;) {
-    if (dataplane.exited()) {
-      throw std::runtime_error("ringcast-dataplane exited at start:\n" + tail_of(log));
-    }
-    if (fs::exists(socket)) {
-      try {
-        proto::ControlClient probe(socket, "ringcast-bench probe");
-        break;
-      } catch (const proto::ControlClientError&) {
-      }
-    }
-    if (std::chrono::steady_clock::now() > deadline) {
-      throw std::runtime_error("ringcast-dataplane did not open its control socket:\n" +
-                               tail_of(log));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  DataplaneProcess dataplane(bin, options.cores, affinity, temp.path());
   ServerFigures figures;
   try {
-    figures = run_dataplane_load(socket, dataplane.pid(), load, run, random);
+    figures = run_dataplane_load(dataplane.socket(), dataplane.pid(), load, run, random, webrtc);
   } catch (const std::exception& error) {
-    throw std::runtime_error(std::string(error.what()) + "\ndata plane log:\n" + tail_of(log));
+    throw std::runtime_error(std::string(error.what()) + "\ndata plane log:\n" +
+                             dataplane.log_tail());
   }
   if (!dataplane.stop()) {
     figures.notes += "; data plane needed SIGKILL";
@@ -744,8 +669,8 @@ int run_sfu_fanout(const FanoutOptions& options) {
   if (options.io == "sendmmsg" || options.io == "both") {
     floors.push_back(floor::FloorIo::kSendmmsg);
   }
-  if (floors.empty()) {
-    throw std::invalid_argument("--io must be uring, sendmmsg or both");
+  if (floors.empty() && (options.io != "none" || options.floor_only)) {
+    throw std::invalid_argument("--io must be uring, sendmmsg or both (none without --floor-only)");
   }
 
   sfu::LoadOptions load;
@@ -757,30 +682,70 @@ int run_sfu_fanout(const FanoutOptions& options) {
   load.core = load_cores.front();
   load.warmup_ns = static_cast<uint64_t>(options.warmup * 1e9);
   load.window_ns = static_cast<uint64_t>(options.seconds * 1e9);
+  if (options.transport_cc) {
+    load.transport_cc_id = kTransportCcId;
+  }
 
   const fs::path bin = fs::canonical("/proc/self/exe").parent_path();
-  TempDir temp;
+  TempDir temp("ringcast-sfu-fanout");
   std::mt19937_64 random(std::random_device{}());
 
   std::printf(
       "sfu-fanout: %u producer(s) x %u consumers, %u pps per producer (%u delivered pps "
       "offered), %u-byte payload, %s, server core(s) %d.., generator core %d, %u run(s) of "
-      "%.1f s + %.1f s warm-up\n",
+      "%.1f s + %.1f s warm-up, %s transport%s%s\n",
       options.producers, options.consumers, options.pps,
       options.producers * options.consumers * options.pps, options.payload, options.suite.c_str(),
-      options.cores.front(), load.core, options.runs, options.seconds, options.warmup);
+      options.cores.front(), load.core, options.runs, options.seconds, options.warmup,
+      options.transport.c_str(), options.transport == "both" ? "s" : "",
+      options.transport_cc ? ", transport-cc extension" : "");
   std::fflush(stdout);
 
+  const bool run_plain = options.transport != "webrtc";
+  const bool run_webrtc = options.transport != "plain";
+  std::optional<WebRtcClientSide> webrtc_side;
+  if (run_webrtc && !options.floor_only) {
+    webrtc_side.emplace(load.suite);
+  }
+  // The unprefixed series is the plain transport's, or the WebRTC one's when only it runs.
   Series ringcast;
+  Series webrtc;
   std::vector<Series> floor_series(floors.size());
   std::vector<double> paired_ratios;
+  std::vector<double> webrtc_paired_ratios;
   for (uint32_t run = 1; run <= options.runs; ++run) {
     std::optional<double> ringcast_cpu;
-    if (!options.floor_only) {
-      const ServerFigures figures = run_dataplane(options, load, affinity, bin, temp, run, random);
-      print_run("ringcast", run, figures);
+    std::optional<double> plain_cpu;
+    std::optional<double> webrtc_cpu;
+    auto run_plain_once = [&] {
+      const ServerFigures figures =
+          run_dataplane(options, load, affinity, bin, temp, run, random, nullptr);
+      print_run(run_webrtc ? "ringcast-plain" : "ringcast", run, figures);
       ringcast.add(figures);
-      ringcast_cpu = figures.cpu_us_per_packet();
+      plain_cpu = figures.cpu_us_per_packet();
+    };
+    auto run_webrtc_once = [&] {
+      const ServerFigures figures =
+          run_dataplane(options, load, affinity, bin, temp, run, random, &*webrtc_side);
+      print_run("ringcast-webrtc", run, figures);
+      (run_plain ? webrtc : ringcast).add(figures);
+      webrtc_cpu = figures.cpu_us_per_packet();
+    };
+    if (!options.floor_only) {
+      // Alternate which goes first so a drift in the machine's load hits both alike.
+      if (run_plain && (run % 2 == 1 || !run_webrtc)) {
+        run_plain_once();
+      }
+      if (run_webrtc) {
+        run_webrtc_once();
+      }
+      if (run_plain && run_webrtc && run % 2 == 0) {
+        run_plain_once();
+      }
+      ringcast_cpu = run_plain ? plain_cpu : webrtc_cpu;
+      if (plain_cpu && webrtc_cpu) {
+        webrtc_paired_ratios.push_back(*webrtc_cpu / *plain_cpu);
+      }
     }
     for (size_t i = 0; i < floors.size(); ++i) {
       const ServerFigures figures =
@@ -806,9 +771,26 @@ int run_sfu_fanout(const FanoutOptions& options) {
   json["seconds"] = options.seconds;
   json["server_cores"] = options.cores;
   json["generator_core"] = load.core;
+  json["transport"] = options.transport;
+  json["transport_cc"] = options.transport_cc;
   if (!options.floor_only) {
     put_series(json, "", ringcast);
     json["allocs_per_pkt"] = median_or_null(ringcast.allocs_per_pkt, ringcast.allocs_missing);
+    if (run_plain && run_webrtc) {
+      put_series(json, "webrtc_", webrtc);
+      json["webrtc_allocs_per_pkt"] = median_or_null(webrtc.allocs_per_pkt, webrtc.allocs_missing);
+      json["plain_cpu_us_per_pkt"] = json["cpu_us_per_pkt"];
+      json["plain_loss_ratio"] = json["loss_ratio"];
+      const nlohmann::json& web = json["webrtc_cpu_us_per_pkt"];
+      const nlohmann::json& plain = json["plain_cpu_us_per_pkt"];
+      json["webrtc_to_plain_ratio"] =
+          web.is_number() && plain.is_number() && plain.get<double>() > 0
+              ? nlohmann::json(web.get<double>() / plain.get<double>())
+              : nlohmann::json(nullptr);
+      json["webrtc_to_plain_paired_median"] = webrtc_paired_ratios.empty()
+                                                  ? nlohmann::json(nullptr)
+                                                  : nlohmann::json(median(webrtc_paired_ratios));
+    }
   } else {
     for (const char* key :
          {"delivered_pps", "loss_ratio", "cpu_us_per_pkt", "p50_us", "p99_us", "allocs_per_pkt"}) {
@@ -823,7 +805,7 @@ int run_sfu_fanout(const FanoutOptions& options) {
     json[prefix + "allocs_per_pkt"] =
         median_or_null(floor_series[i].allocs_per_pkt, floor_series[i].allocs_missing);
   }
-  json["floor_io"] = floor::to_string(floors.front());
+  json["floor_io"] = floors.empty() ? "none" : floor::to_string(floors.front());
   const nlohmann::json& ours = json["cpu_us_per_pkt"];
   const nlohmann::json& theirs = json["floor_cpu_us_per_pkt"];
   json["ratio_to_floor"] = ours.is_number() && theirs.is_number() && theirs.get<double>() > 0
@@ -847,6 +829,14 @@ int run_sfu_fanout(const FanoutOptions& options) {
       options.runs, show("cpu_us_per_pkt").c_str(), show("floor_cpu_us_per_pkt").c_str(),
       show("ratio_to_floor").c_str(), show("loss_ratio").c_str(), show("p50_us").c_str(),
       show("p99_us").c_str(), show("allocs_per_pkt").c_str());
+  if (run_plain && run_webrtc && !options.floor_only) {
+    std::printf(
+        "median of %u: webrtc cpu/pkt %s us, plain %s us, webrtc/plain %s (paired %s); "
+        "loss webrtc %s, plain %s\n",
+        options.runs, show("webrtc_cpu_us_per_pkt").c_str(), show("plain_cpu_us_per_pkt").c_str(),
+        show("webrtc_to_plain_ratio").c_str(), show("webrtc_to_plain_paired_median").c_str(),
+        show("webrtc_loss_ratio").c_str(), show("plain_loss_ratio").c_str());
+  }
   if (options.json) {
     std::printf("%s\n", json.dump().c_str());
   }
@@ -876,8 +866,16 @@ SubcommandRun setup_sfu_fanout(CLI::App& command) {
       ->delimiter(',');
   command.add_option("--runs", options->runs, "Runs; medians are reported")
       ->check(CLI::Range(1u, 100u));
-  command.add_option("--io", options->io, "Floor variant(s): uring, sendmmsg or both")
-      ->check(CLI::IsMember({"uring", "sendmmsg", "both"}));
+  command.add_option("--io", options->io, "Floor variant(s): uring, sendmmsg, both or none")
+      ->check(CLI::IsMember({"uring", "sendmmsg", "both", "none"}));
+  command
+      .add_option("--transport", options->transport,
+                  "Data plane transports: plain (SRTP keys by signaling), webrtc (ICE-lite + "
+                  "DTLS-SRTP, the generator as the browser) or both, interleaved per run")
+      ->check(CLI::IsMember({"plain", "webrtc", "both"}));
+  command.add_flag("--transport-cc", options->transport_cc,
+                   "Packets carry a transport-wide sequence (one-byte extension) negotiated on "
+                   "Produce and Consume, which a WebRTC transport rewrites per consumer");
   command.add_option("--socket", options->socket,
                      "Attach to a running data plane's control socket instead of starting one");
   command.add_flag("--floor-only", options->floor_only, "Measure only the floor(s)");
