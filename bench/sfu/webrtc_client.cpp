@@ -37,6 +37,32 @@ uint64_t steady_ms() {
   return static_cast<uint64_t>(now.tv_sec) * 1000 + static_cast<uint64_t>(now.tv_nsec) / 1'000'000;
 }
 
+WebRtcClientIdentity::WebRtcClientIdentity(std::optional<rtc::SrtpSuite> suite) {
+  std::string error;
+  certificate = rtc::DtlsCertificate::generate(&error);
+  if (certificate) {
+    std::string_view profiles = rtc::DtlsContext::kDefaultSrtpProfiles;
+    if (suite) {
+      profiles = *suite == rtc::SrtpSuite::kAeadAes128Gcm ? "SRTP_AEAD_AES_128_GCM"
+                                                          : "SRTP_AES128_CM_SHA1_80";
+    }
+    context = rtc::DtlsContext::create(*certificate, profiles, &error);
+  }
+  if (!context) {
+    throw std::runtime_error("client DTLS context: " + error);
+  }
+}
+
+std::string random_ice_string(std::mt19937_64& random, size_t length) {
+  static constexpr char kChars[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string text(length, 'x');
+  for (char& c : text) {
+    c = kChars[random() % (sizeof kChars - 1)];
+  }
+  return text;
+}
+
 WebRtcClient::WebRtcClient(int fd, const sockaddr_in& server, rtc::DtlsContext& context,
                            Credentials credentials)
     : fd_(fd),

@@ -6,10 +6,12 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <random>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "rtc/dtls_certificate.hpp"
 #include "rtc/dtls_context.hpp"
 #include "rtc/dtls_transport.hpp"
 #include "rtc/hmac_sha1.hpp"
@@ -94,6 +96,19 @@ class WebRtcClient : public rtc::DtlsSessionListener {
   uint64_t started_ms_ = 0;
   uint64_t finished_ms_ = 0;
 };
+
+// The DTLS identity of the client side: one certificate and context for every client (a browser
+// has one per peer connection; a handshake costs the same either way). `suite`: offer only that
+// SRTP profile so DTLS-SRTP negotiates it; nullopt offers the data plane's default list.
+struct WebRtcClientIdentity {
+  std::unique_ptr<rtc::DtlsCertificate> certificate;
+  std::unique_ptr<rtc::DtlsContext> context;
+
+  explicit WebRtcClientIdentity(std::optional<rtc::SrtpSuite> suite);
+};
+
+// `length` random ice-chars (RFC 8839 §5.4: a ufrag needs at least 4, a password 22).
+std::string random_ice_string(std::mt19937_64& random, size_t length);
 
 // What connect_clients() did.
 struct ConnectSummary {

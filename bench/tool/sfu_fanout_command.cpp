@@ -33,8 +33,6 @@
 
 #include "control_client.hpp"
 #include "floor/floor_config.hpp"
-#include "rtc/dtls_certificate.hpp"
-#include "rtc/dtls_context.hpp"
 #include "rtc/srtp_suite.hpp"
 #include "sfu/load_generator.hpp"
 #include "sfu/webrtc_client.hpp"
@@ -204,40 +202,6 @@ control::SrtpSuite proto_suite(rtc::SrtpSuite suite) {
                                                  : control::SRTP_SUITE_AES_CM_128_HMAC_SHA1_80;
 }
 
-// The client side of WebRTC transports: one certificate and DTLS context for every endpoint of
-// the generator (a browser has one per peer connection; the handshake costs the same), offering
-// only the suite under test so DTLS-SRTP negotiates it.
-struct WebRtcClientSide {
-  std::unique_ptr<rtc::DtlsCertificate> certificate;
-  std::unique_ptr<rtc::DtlsContext> context;
-
-  explicit WebRtcClientSide(rtc::SrtpSuite suite) {
-    std::string error;
-    certificate = rtc::DtlsCertificate::generate(&error);
-    if (certificate) {
-      context = rtc::DtlsContext::create(*certificate,
-                                         suite == rtc::SrtpSuite::kAeadAes128Gcm
-                                             ? "SRTP_AEAD_AES_128_GCM"
-                                             : "SRTP_AES128_CM_SHA1_80",
-                                         &error);
-    }
-    if (!context) {
-      throw std::runtime_error("client DTLS context: " + error);
-    }
-  }
-};
-
-// ICE credentials of a generator endpoint: ice-chars (RFC 8839 §5.4), ufrag ≥ 4, password ≥ 22.
-std::string ice_string(std::mt19937_64& random, size_t length) {
-  static constexpr char kChars[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string text(length, 'x');
-  for (char& c : text) {
-    c = kChars[random() % (sizeof kChars - 1)];
-  }
-  return text;
-}
-
 std::vector<uint8_t> key_and_salt(std::span<const uint8_t> key, std::span<const uint8_t> salt) {
   std::vector<uint8_t> bytes(key.begin(), key.end());
   bytes.insert(bytes.end(), salt.begin(), salt.end());
@@ -249,7 +213,7 @@ std::vector<uint8_t> key_and_salt(std::span<const uint8_t> key, std::span<const 
 // and a DTLS handshake before the load starts and uses the SRTP keys DTLS exported.
 ServerFigures run_dataplane_load(const fs::path& socket, std::optional<pid_t> pid,
                                  const sfu::LoadOptions& load, uint32_t run,
-                                 std::mt19937_64& random, WebRtcClientSide* webrtc) {
+                                 std::mt19937_64& random, sfu::WebRtcClientIdentity* webrtc) {
   proto::ControlClient client(socket, "ringcast-bench sfu-fanout");
   if (!pid && client.hello().node().pid() != 0 &&
       fs::exists("/proc/" + std::to_string(client.hello().node().pid()))) {
@@ -297,8 +261,8 @@ ServerFigures run_dataplane_load(const fs::path& socket, std::optional<pid_t> pi
     const control::WebRtcTransportInfo info =
         call_checked(client, create, "CreateWebRtcTransport").webrtc_transport();
     sfu::WebRtcClient::Credentials credentials;
-    credentials.local_ufrag = ice_string(random, 8);
-    credentials.local_password = ice_string(random, 24);
+    credentials.local_ufrag = sfu::random_ice_string(random, 8);
+    credentials.local_password = sfu::random_ice_string(random, 24);
     credentials.remote_ufrag = info.ice_ufrag();
     credentials.remote_password = info.ice_pwd();
     credentials.remote_fingerprint = info.fingerprints(0).value();
@@ -433,7 +397,8 @@ ServerFigures run_dataplane_load(const fs::path& socket, std::optional<pid_t> pi
 
 ServerFigures run_dataplane(const FanoutOptions& options, const sfu::LoadOptions& load,
                             const cpu_set_t& affinity, const fs::path& bin, const TempDir& temp,
-                            uint32_t run, std::mt19937_64& random, WebRtcClientSide* webrtc) {
+                            uint32_t run, std::mt19937_64& random,
+                            sfu::WebRtcClientIdentity* webrtc) {
   if (!options.socket.empty()) {
     return run_dataplane_load(options.socket, std::nullopt, load, run, random, webrtc);
   }
@@ -703,7 +668,7 @@ int run_sfu_fanout(const FanoutOptions& options) {
 
   const bool run_plain = options.transport != "webrtc";
   const bool run_webrtc = options.transport != "plain";
-  std::optional<WebRtcClientSide> webrtc_side;
+  std::optional<sfu::WebRtcClientIdentity> webrtc_side;
   if (run_webrtc && !options.floor_only) {
     webrtc_side.emplace(load.suite);
   }
