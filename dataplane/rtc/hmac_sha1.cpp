@@ -1,76 +1,56 @@
+// The low-level SHA-1 calls are deprecated in OpenSSL 3 in favour of EVP, which allocates.
+#define OPENSSL_SUPPRESS_DEPRECATED 1
+
 #include "rtc/hmac_sha1.hpp"
 
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
+#include <openssl/crypto.h>
 
-#include <utility>
+#include <cstring>
 
 namespace ringcast::rtc {
 namespace {
-
-// Fetching an algorithm walks the provider tables under a lock; do it once per process. The
-// EVP_MAC object is immutable and reference counted, so shards share it safely.
-EVP_MAC* hmac_algorithm() {
-  static EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-  return mac;
-}
-
+constexpr size_t kBlockSize = 64;
 }  // namespace
 
-HmacSha1::~HmacSha1() { EVP_MAC_CTX_free(ctx_); }
-
-HmacSha1::HmacSha1(HmacSha1&& other) noexcept : ctx_(std::exchange(other.ctx_, nullptr)) {}
-
-HmacSha1& HmacSha1::operator=(HmacSha1&& other) noexcept {
-  if (this != &other) {
-    EVP_MAC_CTX_free(ctx_);
-    ctx_ = std::exchange(other.ctx_, nullptr);
-  }
-  return *this;
-}
-
 bool HmacSha1::set_key(std::string_view key) {
-  EVP_MAC_CTX_free(ctx_);
-  ctx_ = nullptr;
-  EVP_MAC* mac = hmac_algorithm();
-  if (mac == nullptr) {
-    return false;
+  keyed_ = false;
+  // RFC 2104 §2: a key longer than the block is hashed first; a shorter one is zero-padded.
+  uint8_t block[kBlockSize] = {};
+  if (key.size() > kBlockSize) {
+    SHA1(reinterpret_cast<const unsigned char*>(key.data()), key.size(), block);
+  } else if (!key.empty()) {
+    memcpy(block, key.data(), key.size());
   }
-  EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(mac);
-  if (ctx == nullptr) {
-    return false;
+  uint8_t pad[kBlockSize];
+  for (size_t i = 0; i < kBlockSize; ++i) {
+    pad[i] = block[i] ^ 0x36;
   }
-  char digest[] = "SHA1";
-  const OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-      OSSL_PARAM_construct_end(),
-  };
-  // An empty key is legal HMAC (RFC 2104 pads it); OpenSSL wants a non-null pointer for it.
-  static const unsigned char kEmpty = 0;
-  const auto* key_bytes =
-      key.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(key.data());
-  if (EVP_MAC_init(ctx, key_bytes, key.size(), params) != 1) {
-    EVP_MAC_CTX_free(ctx);
-    return false;
+  const bool inner_ok = SHA1_Init(&inner_) == 1 && SHA1_Update(&inner_, pad, sizeof pad) == 1;
+  for (size_t i = 0; i < kBlockSize; ++i) {
+    pad[i] = block[i] ^ 0x5c;
   }
-  ctx_ = ctx;
-  return true;
+  const bool outer_ok = SHA1_Init(&outer_) == 1 && SHA1_Update(&outer_, pad, sizeof pad) == 1;
+  OPENSSL_cleanse(block, sizeof block);
+  OPENSSL_cleanse(pad, sizeof pad);
+  keyed_ = inner_ok && outer_ok;
+  return keyed_;
 }
 
 bool HmacSha1::compute(std::span<const uint8_t> first, std::span<const uint8_t> second,
-                       Digest& out) {
-  if (ctx_ == nullptr) {
+                       Digest& out) const {
+  if (!keyed_) {
     return false;
   }
-  // A null key re-initialises with the key already set (EVP_MAC_init(3)).
-  if (EVP_MAC_init(ctx_, nullptr, 0, nullptr) != 1 ||
-      EVP_MAC_update(ctx_, first.data(), first.size()) != 1 ||
-      EVP_MAC_update(ctx_, second.data(), second.size()) != 1) {
+  SHA_CTX context = inner_;
+  uint8_t inner_digest[kSize];
+  if (SHA1_Update(&context, first.data(), first.size()) != 1 ||
+      SHA1_Update(&context, second.data(), second.size()) != 1 ||
+      SHA1_Final(inner_digest, &context) != 1) {
     return false;
   }
-  size_t length = 0;
-  return EVP_MAC_final(ctx_, out.data(), &length, out.size()) == 1 && length == out.size();
+  context = outer_;
+  return SHA1_Update(&context, inner_digest, sizeof inner_digest) == 1 &&
+         SHA1_Final(out.data(), &context) == 1;
 }
 
 }  // namespace ringcast::rtc
