@@ -69,7 +69,12 @@ class RtmpConnection : public StreamSubscriber {
   // Nothing of this shard's left in the connection: it may move to another shard.
   bool drained() const { return !queue_.in_flight() && queue_.empty() && control_ == nullptr; }
   bool recv_armed = false;
-  bool dirty = false;      // in the server's flush list
+  bool dirty = false;           // in the server's flush list
+  uint64_t dirty_since_ms = 0;  // when it joined the flush list
+  // Bytes queued and not yet handed to the kernel, and whether any are replies/status (which
+  // never wait for coalescing).
+  size_t queued_bytes() const { return queue_.queued_bytes(); }
+  bool has_control_bytes() const { return control_ != nullptr; }
   bool migrating = false;  // publisher on its way to the stream's shard
   bool in_reap_list = false;
   bool shut_down = false;

@@ -21,6 +21,8 @@ constexpr uint16_t kReceiveGroup = 1;
 constexpr uint32_t kReceiveBuffers = 1024;
 constexpr uint32_t kReceiveBufferSize = 16 * 1024;
 constexpr uint64_t kTickMs = 1000;
+constexpr uint64_t kCoalesceMs = 30;
+constexpr size_t kCoalesceBytes = 32 * 1024;
 
 thread_local RtmpServer* tls_server = nullptr;
 
@@ -42,7 +44,8 @@ RtmpServer::RtmpServer(core::Shard& shard, const RtmpNode& node)
       listener_(node.listener(shard.index())),
       pool_(static_cast<uint16_t>(shard.index()), &RtmpServer::release_to_owner),
       authorizer_(std::make_unique<ConfigKeyAuthorizer>(node.config())),
-      tick_timer_([this] { tick(); }) {
+      tick_timer_([this] { tick(); }),
+      coalesce_timer_([] {}) {
   tls_server = this;
   receive_buffers_ = std::make_unique<core::ProvidedBufferRing>(
       shard_.ring().get(), kReceiveGroup, kReceiveBuffers, kReceiveBufferSize);
@@ -55,6 +58,7 @@ RtmpServer::RtmpServer(core::Shard& shard, const RtmpNode& node)
 RtmpServer::~RtmpServer() {
   shard_.remove_counter_source(this);
   tick_timer_.cancel();
+  coalesce_timer_.cancel();
   // Streams and mirrors first (they hold references into connections' queues' buffers and
   // relays hold connections), then the connections, then the pool.
   for (auto& [key, stream] : streams_) {
@@ -190,6 +194,7 @@ void RtmpServer::handle_connect(RtmpConnection* connection, const io_uring_cqe& 
 void RtmpServer::mark_dirty(RtmpConnection* connection) {
   if (!connection->dirty) {
     connection->dirty = true;
+    connection->dirty_since_ms = shard_.now_ms();
     dirty_.push_back(connection);
   }
 }
@@ -218,14 +223,31 @@ void RtmpServer::flush(RtmpConnection* connection) {
 }
 
 void RtmpServer::on_turn_end() {
-  // Everything queued for a connection during the turn leaves in one sendmsg (an iovec per
-  // shared buffer); all of them go out with the next turn's one submit.
+  // What is queued for a connection leaves in one sendmsg (an iovec per shared buffer), with
+  // the next turn's one submit. A player's media first waits up to kCoalesceMs or until
+  // kCoalesceBytes are queued: the kernel's per-send work is most of the fan-out's CPU, so fewer,
+  // larger sends per player cost less per byte (docs/rtmp.md, docs/benchmarks.md). Replies,
+  // publishers and relays never wait.
+  const uint64_t now_ms = shard_.now_ms();
+  size_t waiting = 0;
   for (size_t i = 0; i < dirty_.size(); ++i) {
     RtmpConnection* connection = dirty_[i];
+    const bool coalesce = connection->role() == RtmpConnection::Role::kPlayer &&
+                          !connection->has_control_bytes() && !connection->closing() &&
+                          connection->queued_bytes() < kCoalesceBytes &&
+                          now_ms - connection->dirty_since_ms < kCoalesceMs;
+    if (coalesce) {
+      dirty_[waiting++] = connection;
+      continue;
+    }
     connection->dirty = false;
     flush(connection);
   }
-  dirty_.clear();
+  dirty_.resize(waiting);
+  if (waiting > 0 && !coalesce_timer_.scheduled()) {
+    // Makes sure a loop turn comes when the wait is over, even if nothing else arrives.
+    shard_.timers().schedule(coalesce_timer_, kCoalesceMs);
+  }
   if (!reap_.empty()) {
     reap();
   }

@@ -124,6 +124,7 @@ class RtmpServer : public core::ShardModule,
   // StartPushRelay requests by stream key (url -> url), kept while the stream comes and goes.
   std::unordered_map<std::string, std::vector<std::string>> requested_relays_;
   core::Timer tick_timer_;
+  core::Timer coalesce_timer_;
 };
 
 }  // namespace ringcast::rtmp
