@@ -217,7 +217,8 @@ TEST(OfferMapperTest, RefusesOffersWithoutCredentialsOrFingerprint) {
       edited([](SessionDescription& o) { o.media[0].transport.fingerprints.clear(); }));
   ASSERT_FALSE(no_fingerprint.ok());
   EXPECT_NE(no_fingerprint.error().reason.find("fingerprint"), std::string::npos);
-  EXPECT_FALSE(offer_to_produce(SessionDescription{}).ok());
+  const SessionDescription empty;
+  EXPECT_FALSE(offer_to_produce(empty).ok());
 }
 
 TEST(OfferMapperTest, RefusesConflictingExtmapIdsAndRepeatedSsrcs) {
