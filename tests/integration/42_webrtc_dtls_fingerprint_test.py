@@ -18,8 +18,13 @@ WRONG = ("sha-256", ":".join(["AB"] * 32))
 async def run(dp):
     publisher, producer, _ = await publish(dp, "pub", [ColourBars()], fingerprint_override=WRONG)
     try:
-        failed = await dp.control.wait_event_async(lambda e: e.WhichOneof("kind") == "dtls_state" and
-                                       e.dtls_state.state == "failed", 20)
+        try:
+            failed = await dp.control.wait_event_async(
+                lambda e: e.WhichOneof("kind") == "dtls_state" and e.dtls_state.state == "failed", 20)
+        except AssertionError:
+            counters = dp.control.shard_counters()[0]
+            print({k: v for k, v in counters.items() if v and ("dtls" in k or "stun" in k)})
+            raise
         assert failed.dtls_state.reason == "fingerprint_mismatch", failed
         await asyncio.sleep(2)
         stats = dp.stats(producer)

@@ -29,15 +29,22 @@ class ControlClient:
     def close(self):
         self.sock.close()
 
+    def _buffered_envelope(self):
+        """The next complete frame already received, or None."""
+        if len(self.buffer) >= 4:
+            (length,) = struct.unpack(">I", self.buffer[:4])
+            if len(self.buffer) >= 4 + length:
+                envelope = self.pb.Envelope()
+                envelope.ParseFromString(self.buffer[4:4 + length])
+                self.buffer = self.buffer[4 + length:]
+                return envelope
+        return None
+
     def _read_envelope(self):
         while True:
-            if len(self.buffer) >= 4:
-                (length,) = struct.unpack(">I", self.buffer[:4])
-                if len(self.buffer) >= 4 + length:
-                    envelope = self.pb.Envelope()
-                    envelope.ParseFromString(self.buffer[4:4 + length])
-                    self.buffer = self.buffer[4 + length:]
-                    return envelope
+            envelope = self._buffered_envelope()
+            if envelope is not None:
+                return envelope
             data = self.sock.recv(65536)
             if not data:
                 raise ConnectionError("data plane closed the control connection")
@@ -63,10 +70,19 @@ class ControlClient:
                 return answer.response
 
     def poll_events(self):
-        """Reads whatever events have arrived, without blocking."""
+        """Reads whatever events have arrived, without blocking: every frame already buffered
+        (one recv can bring several), then whatever the socket holds."""
         import select
-        while select.select([self.sock], [], [], 0)[0]:
-            answer = self._read_envelope()
+        while True:
+            answer = self._buffered_envelope()
+            if answer is None:
+                if not select.select([self.sock], [], [], 0)[0]:
+                    return
+                data = self.sock.recv(65536)
+                if not data:
+                    raise ConnectionError("data plane closed the control connection")
+                self.buffer += data
+                continue
             if answer.WhichOneof("body") == "event":
                 self.events.append(answer.event)
 
