@@ -184,7 +184,8 @@ bool Consumer::send_copy(std::span<const uint8_t> source, const Epoch& epoch, bo
   store_be16(header + 2, static_cast<uint16_t>(load_be16(source.data() + 2) + epoch.seq_offset));
   store_be32(header + 4, load_be32(source.data() + 4) + epoch.timestamp_offset);
   store_be32(header + 8, params_.ssrc);
-  if (remap_extensions_ || (vp8_ && simulcast_) || transport_.stamps_transport_cc()) {
+  if (remap_extensions_ || (vp8_ && simulcast_) ||
+      (params_.header_extensions.transport_wide_cc != 0 && transport_.stamps_transport_cc())) {
     rewrite_extensions(buffer->data, source.size());
   }
   if (!transport_.send_rtp(buffer, source.size())) {
