@@ -23,7 +23,6 @@ namespace fs = std::filesystem;
 
 namespace {
 constexpr auto kServerStartTimeout = std::chrono::seconds(10);
-constexpr auto kServerStopTimeout = std::chrono::seconds(5);
 }  // namespace
 
 ChildProcess::ChildProcess(const std::vector<std::string>& argv, const cpu_set_t& affinity,
@@ -34,7 +33,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const cpu_set_t
   }
   if (pid_ == 0) {
     sched_setaffinity(0, sizeof affinity, &affinity);
-    if (FILE* out = std::freopen(output.c_str(), "w", stdout); out != nullptr) {
+    if (FILE* out = std::freopen(output.c_str(), "a", stdout); out != nullptr) {
       dup2(fileno(out), STDERR_FILENO);
     }
     std::vector<char*> args;
@@ -52,30 +51,42 @@ bool ChildProcess::exited() {
   if (pid_ <= 0) {
     return true;
   }
-  int status = 0;
-  if (waitpid(pid_, &status, WNOHANG) == pid_) {
+  if (waitpid(pid_, &status_, WNOHANG) == pid_) {
     pid_ = -1;
     return true;
   }
   return false;
 }
 
-bool ChildProcess::stop() {
+std::optional<int> ChildProcess::wait(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!exited()) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      stop(std::chrono::seconds(2));
+      return std::nullopt;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (WIFEXITED(status_)) {
+    return WEXITSTATUS(status_);
+  }
+  return std::nullopt;
+}
+
+bool ChildProcess::stop(std::chrono::milliseconds timeout) {
   if (pid_ <= 0) {
     return true;
   }
   kill(pid_, SIGTERM);
-  const auto deadline = std::chrono::steady_clock::now() + kServerStopTimeout;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
+    if (exited()) {
       return true;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   kill(pid_, SIGKILL);
-  waitpid(pid_, nullptr, 0);
+  waitpid(pid_, &status_, 0);
   pid_ = -1;
   return false;
 }

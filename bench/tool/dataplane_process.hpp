@@ -9,6 +9,7 @@
 #include <sched.h>
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -21,9 +22,12 @@
 namespace ringcast::bench {
 
 // A child process started with `affinity` (the data plane checks its configured cores against its
-// own affinity). Stopped with SIGTERM (then SIGKILL) when it goes out of scope.
+// own affinity), its stdout and stderr appended to `output`. Stopped with SIGTERM (then SIGKILL)
+// when it goes out of scope. Every benchmark that starts a server or a tool uses this one.
 class ChildProcess {
  public:
+  // Forks and execs argv[0] (a path). Throws std::runtime_error when fork fails; an exec failure
+  // shows as exit code 127.
   ChildProcess(const std::vector<std::string>& argv, const cpu_set_t& affinity,
                const std::filesystem::path& output);
   ~ChildProcess() { stop(); }
@@ -31,12 +35,18 @@ class ChildProcess {
   ChildProcess& operator=(const ChildProcess&) = delete;
 
   pid_t pid() const { return pid_; }
+  // True once the process has exited (reaped).
   bool exited();
-  // SIGTERM, wait up to 5 s, then SIGKILL. Returns whether it exited by itself.
-  bool stop();
+  // Waits up to `timeout` for the process to exit by itself; returns its exit code, or nullopt
+  // after stopping it on timeout (or when a signal ended it).
+  std::optional<int> wait(std::chrono::milliseconds timeout);
+  // SIGTERM, up to `timeout` for the process to exit, then SIGKILL. Returns whether it exited
+  // without SIGKILL.
+  bool stop(std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
  private:
   pid_t pid_ = -1;
+  int status_ = 0;
 };
 
 // A private temporary directory, removed with everything in it.

@@ -30,12 +30,13 @@
 #include <vector>
 
 #include "control_client.hpp"
-#include "rtmp/child_process.hpp"
 #include "rtmp/flv_file.hpp"
 #include "rtmp/flv_loop.hpp"
 #include "rtmp/flv_publisher.hpp"
 #include "rtmp/keep_up.hpp"
 #include "rtmp/player_fleet.hpp"
+#include "rtmp/process_cpu.hpp"
+#include "tool/dataplane_process.hpp"
 #include "tool/measure.hpp"
 #include "tool/subcommand_registry.hpp"
 
@@ -43,7 +44,6 @@ namespace ringcast::bench {
 namespace {
 
 namespace fs = std::filesystem;
-using rtmp::ChildProcess;
 
 constexpr auto kServerStartTimeout = std::chrono::seconds(10);
 constexpr auto kPublishTimeout = std::chrono::seconds(10);

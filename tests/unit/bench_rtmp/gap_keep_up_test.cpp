@@ -4,10 +4,10 @@
 #include <cstdint>
 #include <vector>
 
-#include "rtmp/child_process.hpp"
 #include "rtmp/flv_file.hpp"
 #include "rtmp/gap_detector.hpp"
 #include "rtmp/keep_up.hpp"
+#include "rtmp/process_cpu.hpp"
 
 namespace ringcast::bench::rtmp {
 namespace {

@@ -1,17 +1,11 @@
-#include "rtmp/child_process.hpp"
+#include "rtmp/process_cpu.hpp"
 
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <sstream>
-#include <stdexcept>
-#include <thread>
 
 namespace ringcast::bench::rtmp {
 namespace {
@@ -45,74 +39,6 @@ std::vector<pid_t> children_of(pid_t pid) {
 }
 
 }  // namespace
-
-ChildProcess::ChildProcess(const std::vector<std::string>& argv, const cpu_set_t& affinity,
-                           const std::filesystem::path& output) {
-  pid_ = fork();
-  if (pid_ < 0) {
-    throw std::runtime_error(std::string("fork: ") + strerror(errno));
-  }
-  if (pid_ == 0) {
-    sched_setaffinity(0, sizeof affinity, &affinity);
-    if (FILE* out = std::freopen(output.c_str(), "a", stdout); out != nullptr) {
-      dup2(fileno(out), STDERR_FILENO);
-    }
-    std::vector<char*> args;
-    for (const std::string& arg : argv) {
-      args.push_back(const_cast<char*>(arg.c_str()));
-    }
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    std::fprintf(stderr, "exec %s: %s\n", args[0], strerror(errno));
-    _exit(127);
-  }
-}
-
-ChildProcess::~ChildProcess() { stop(); }
-
-bool ChildProcess::exited() {
-  if (pid_ <= 0) {
-    return true;
-  }
-  if (waitpid(pid_, &status_, WNOHANG) == pid_) {
-    pid_ = -1;
-    return true;
-  }
-  return false;
-}
-
-std::optional<int> ChildProcess::wait(std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!exited()) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      stop(std::chrono::seconds(2));
-      return std::nullopt;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  if (WIFEXITED(status_)) {
-    return WEXITSTATUS(status_);
-  }
-  return std::nullopt;
-}
-
-bool ChildProcess::stop(std::chrono::milliseconds timeout) {
-  if (pid_ <= 0) {
-    return true;
-  }
-  kill(pid_, SIGTERM);
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (exited()) {
-      return true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  kill(pid_, SIGKILL);
-  waitpid(pid_, &status_, 0);
-  pid_ = -1;
-  return false;
-}
 
 std::optional<CpuTicks> stat_cpu_ticks(std::string_view stat_line) {
   const size_t close = stat_line.rfind(')');
